@@ -1,0 +1,45 @@
+"""Terminal output shared by the commands: one rich console, one-line errors."""
+
+from __future__ import annotations
+
+import functools
+
+import typer
+from rich.console import Console
+
+from leadflow.settings import Settings, load_settings
+
+EXIT_USER_ERROR = 2
+
+
+def stdout() -> Console:
+    """A console on standard output (tables, JSON)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    """A console on standard error (errors, progress)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
+    """Print `error: message` on stderr and return the Exit to raise."""
+    stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+class AppState:
+    """Per-invocation state: the settings, read once on first use."""
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        return load_settings()
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings of this invocation (read from the environment once)."""
+    state = ctx.find_root().obj
+    if not isinstance(state, AppState):
+        state = AppState()
+        ctx.find_root().obj = state
+    return state.settings

@@ -1,0 +1,1 @@
+"""Pure scoring: BANT answers, the weighted score with its explanation, bands. No I/O here."""
