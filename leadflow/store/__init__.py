@@ -1,0 +1,51 @@
+"""The store: sqlmodel tables, numbered migrations and small query functions by concept.
+
+    from leadflow.store import Store, leads
+    store = Store.from_settings(settings)
+    with store.session() as session:          # one transaction
+        lead, created = leads.create_lead(session, submission_id=1, email="a@b.co")
+
+Query functions take the session first so several of them can share one transaction.
+"""
+
+from leadflow.store.connector_models import (
+    CalendarEvent,
+    CrmActivity,
+    CrmCompany,
+    CrmContact,
+    CrmDeal,
+    Notification,
+)
+from leadflow.store.database import Store
+from leadflow.store.models import (
+    AuditEvent,
+    DeadLetter,
+    ExtractionRow,
+    Lead,
+    LeadState,
+    LlmCall,
+    Review,
+    ScoreRow,
+    StepRun,
+    Submission,
+)
+
+__all__ = [
+    "AuditEvent",
+    "CalendarEvent",
+    "CrmActivity",
+    "CrmCompany",
+    "CrmContact",
+    "CrmDeal",
+    "DeadLetter",
+    "ExtractionRow",
+    "Lead",
+    "LeadState",
+    "LlmCall",
+    "Notification",
+    "Review",
+    "ScoreRow",
+    "StepRun",
+    "Store",
+    "Submission",
+]

@@ -1,0 +1,85 @@
+"""Form submissions (verbatim, idempotent per source id) and the dead letters that failed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlmodel import Session, col, select
+
+from leadflow.store.models import DeadLetter, Submission
+from leadflow.store.types import utc_now
+from leadflow.store.unique import insert_once
+
+
+def add_submission(
+    session: Session, source: str, source_submission_id: str, raw_payload: str
+) -> tuple[Submission, bool]:
+    """Store a submission verbatim; a re-delivery returns (the first row, False)."""
+
+    def find() -> Submission | None:
+        return session.exec(
+            select(Submission).where(
+                Submission.source == source,
+                Submission.source_submission_id == source_submission_id,
+            )
+        ).first()
+
+    row = Submission(
+        source=source, source_submission_id=source_submission_id, raw_payload=raw_payload
+    )
+    return insert_once(session, row, find)
+
+
+def get_submission(session: Session, submission_id: int) -> Submission | None:
+    """The submission with this id, or None."""
+    return session.get(Submission, submission_id)
+
+
+def set_submission_status(session: Session, submission_id: int, status: str) -> Submission:
+    """Record how far intake got with a submission (e.g. received, accepted, rejected)."""
+    submission = session.get_one(Submission, submission_id)
+    submission.status = status
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def add_dead_letter(
+    session: Session, source: str, raw_payload: str, errors: Sequence[Any]
+) -> DeadLetter:
+    """Keep a submission that failed validation, verbatim, with its field errors."""
+    row = DeadLetter(source=source, raw_payload=raw_payload, errors=to_jsonable_python(errors))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_dead_letter(session: Session, dead_letter_id: int) -> DeadLetter | None:
+    """The dead letter with this id, or None."""
+    return session.get(DeadLetter, dead_letter_id)
+
+
+def list_dead_letters(
+    session: Session, *, source: str | None = None, include_replayed: bool = False
+) -> Sequence[DeadLetter]:
+    """Dead letters, oldest first; replayed ones only when asked."""
+    query = select(DeadLetter).order_by(col(DeadLetter.id))
+    if source is not None:
+        query = query.where(DeadLetter.source == source)
+    if not include_replayed:
+        query = query.where(col(DeadLetter.replayed_at).is_(None))
+    return session.exec(query).all()
+
+
+def mark_dead_letter_replayed(
+    session: Session, dead_letter_id: int, submission_id: int
+) -> DeadLetter:
+    """Record that a dead letter was replayed into `submission_id`."""
+    row = session.get_one(DeadLetter, dead_letter_id)
+    row.replayed_at = utc_now()
+    row.replayed_submission_id = submission_id
+    session.add(row)
+    session.flush()
+    return row
