@@ -1,0 +1,36 @@
+"""Types every connector role shares: the frozen model base, UTC times, typed property values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UTCDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A timezone-aware datetime, normalised to UTC; naive datetimes are refused."""
+
+PropertyValue = str | int | Decimal | bool | datetime
+"""A CRM property value; real CRMs send strings on the wire, connectors convert at their edge."""
+
+
+class ConnectorModel(BaseModel):
+    """Base of the connector data types: immutable, unknown fields refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def normalize_email(email: str) -> str:
+    """The form of an email address used for matching: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def email_domain(email: str) -> str:
+    """The domain part of an email address, lower-cased ('' when there is none)."""
+    return normalize_email(email).rpartition("@")[2]

@@ -1,0 +1,71 @@
+"""LocalCRM passes the CRM contract on the store, and survives concurrent upserts."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlmodel import select
+
+from connectors.base import ContactInput, ObjectType
+from connectors.local_crm import LocalCRM
+from leadflow.errors import PermanentError
+from leadflow.store import CrmContact, Store
+from tests.connectors.contracts import CRMContract
+
+
+class TestLocalCRM(CRMContract):
+    @pytest.fixture
+    def crm(self, store: Store) -> LocalCRM:
+        return LocalCRM(store)
+
+
+def test_properties_are_stored_as_json_with_their_type(store: Store) -> None:
+    crm = LocalCRM(store)
+    contact = crm.upsert_contact(ContactInput(email="ana@acme.com"), idempotency_key="k")
+    crm.update_properties(
+        ObjectType.CONTACT, contact.id, {"leadflow_score": 80}, idempotency_key="p"
+    )
+    with store.session(write=False) as session:
+        row = session.exec(select(CrmContact)).one()
+    assert row.properties["leadflow_score"] == {"type": "int", "value": "80"}
+
+
+def test_concurrent_upserts_of_one_email_make_one_contact(store: Store) -> None:
+    crm = LocalCRM(store)
+    emails = [" Ana@Acme.com", "ana@acme.com ", "ANA@ACME.COM"] * 4
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        records = list(
+            pool.map(
+                lambda email: crm.upsert_contact(ContactInput(email=email), idempotency_key="k"),
+                emails,
+            )
+        )
+    assert len({record.id for record in records}) == 1
+    assert sum(record.created for record in records) == 1
+    with store.session(write=False) as session:
+        assert len(session.exec(select(CrmContact)).all()) == 1
+
+
+def test_company_custom_properties_are_refused_with_a_hint(store: Store) -> None:
+    crm = LocalCRM(store)
+    contact = crm.upsert_contact(ContactInput(email="ana@acme.com"), idempotency_key="k")
+    assert contact.company_id is not None
+    with pytest.raises(PermanentError, match="contact or the deal"):
+        crm.update_properties(
+            ObjectType.COMPANY, contact.company_id, {"tier": "gold"}, idempotency_key="c"
+        )
+    assert crm.get_properties(ObjectType.COMPANY, contact.company_id, ["name", "domain"]) == {
+        "name": "Acme", "domain": "acme.com"
+    }  # fmt: skip
+
+
+def test_job_title_and_phone_are_kept_as_properties(store: Store) -> None:
+    crm = LocalCRM(store)
+    contact = crm.upsert_contact(
+        ContactInput(email="li@acme.com", job_title="CTO", phone="+55 11 91234-5678"),
+        idempotency_key="k",
+    )
+    assert crm.get_properties(ObjectType.CONTACT, contact.id, ["job_title", "phone"]) == {
+        "job_title": "CTO", "phone": "+55 11 91234-5678"
+    }  # fmt: skip
