@@ -1,0 +1,220 @@
+"""How the offline extractor reads a transcript: sentences with who said them, folded for matching.
+
+`fold` lowercases and strips accents while keeping every character's position, so a pattern
+found in folded text slices the original text exactly: quotes stay verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from scoring.bant import AuthorityAnswer, BudgetAnswer, NeedAnswer, TimelineAnswer
+from scoring.evidence import Evidence
+from scoring.extraction import FieldStatus
+from scoring.transcript import Transcript
+
+INTERNAL, EXTERNAL, UNKNOWN = "internal", "external", "unknown"
+_MAX_SENTENCE = 300
+
+Answer = BudgetAnswer | AuthorityAnswer | NeedAnswer | TimelineAnswer
+
+_SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n")
+_CLAUSE_END = re.compile(r",\s")
+_INTERNAL_NAMES = re.compile(
+    r"\b(rep|sales|seller|ae|sdr|bdr|account exec\w*|vendedor\w*|vendas|ventas|comercial"
+    r"|consultor\w*|host|agent|agente|interviewer|myyja|myynti)\b"
+)
+_EXTERNAL_NAMES = re.compile(
+    r"\b(prospect\w*|lead|customer|client\w*|buyer|comprador\w*|guest|asiakas)\b"
+)
+_QUALIFYING_QUESTION = re.compile(
+    r"budget|spend|invest|timeline|when|decision|decide|need|challenge|orcamento|verba|quando"
+    r"|prazo|decis|precisa|presupuesto|cuando|plazo|necesita|budjet|milloin|aikataulu"
+)
+_AFFIRMATION = re.compile(
+    r"^\W*(yes|yeah|yep|yup|correct|exactly|right|that'?s right|absolutely|definitely|sure"
+    r"|sim|isso|exato|exatamente|correto|certo|com certeza|si|exacto|correcto|claro|asi es"
+    r"|kylla|joo|juuri niin|totta)\b"
+)
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override) (all |any |the |your )?(previous|prior|above|earlier"
+    r"|preceding|system|other) (instructions?|prompts?|rules|messages?)"
+    r"|\bsystem prompt\b|\byou are (now )?(an? )?(ai|assistant|language model|chatgpt|llm)\b"
+    r"|\bas an (ai|llm)\b|\bnew instructions?\b|\b(respond|reply|answer|output) (only )?with\b"
+    r"|\b(ignor[ea]|desconsider[ea]|esqueca|olvida) (todas |las |as |os |los )*"
+    r"(instruc|regras|reglas)"
+    r"|\b(set|mark|record|score|rate|classify) (the |this )?(lead|budget|authority|need|timeline"
+    r"|score)\b"
+)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = "".join(
+        part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part)
+    ).lower()
+    if len(base) == 1:
+        return base
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def fold(text: str) -> str:
+    """`text` lowercased without accents, the same length as `text` (curly quotes made straight)."""
+    return "".join(_fold_char(char) for char in text).replace("’", "'").replace("‘", "'")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one segment, where it was said and by whom."""
+
+    position: int
+    segment_index: int
+    speaker: str
+    role: str
+    text: str
+    folded: str
+    is_question: bool
+    injected: bool
+
+    def evidence(self) -> Evidence:
+        """This sentence as a verbatim quote."""
+        return Evidence(quote=self.text, speaker=self.speaker)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence that counts as the lead's: said by them, or a question they confirmed."""
+
+    sentence: Sentence
+    quotes: tuple[Sentence, ...]
+    strength: float  # 1.0 said by the lead, 0.8 unknown speaker, 0.7 a confirmed question
+
+    def evidence(self) -> list[Evidence]:
+        """The quotes behind this statement."""
+        return [quote.evidence() for quote in self.quotes]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One criterion's answer with its status, confidence and why it is ambiguous (if it is)."""
+
+    answer: Answer
+    status: FieldStatus = FieldStatus.ABSENT
+    confidence: float = 0.0
+    note: str | None = None
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.end() if match else len(text)
+        pieces = [(start, end)]
+        if end - start > _MAX_SENTENCE:  # unpunctuated speech: fall back to clauses
+            cuts = [start, *(m.end() for m in _CLAUSE_END.finditer(text, start, end)), end]
+            pieces = list(pairwise(cuts))
+        for begin, finish in pieces:
+            chunk = text[begin:finish]
+            stripped = chunk.strip(" \t\n,")
+            if any(char.isalnum() for char in stripped):
+                offset = begin + chunk.index(stripped)
+                spans.append((offset, offset + len(stripped)))
+        start = end
+    return spans
+
+
+def _roles(transcript: Transcript) -> dict[str, str]:
+    """Each speaker's side: from the transcript, from names like "Rep", or from who asks."""
+    roles: dict[str, str] = {}
+    for segment in transcript.segments:
+        if segment.affiliation in (INTERNAL, EXTERNAL):
+            roles.setdefault(segment.speaker, segment.affiliation)
+    if roles:
+        return {s.speaker: roles.get(s.speaker, UNKNOWN) for s in transcript.segments}
+    names = {segment.speaker for segment in transcript.segments}
+    for name in names:
+        if _INTERNAL_NAMES.search(fold(name)):
+            roles[name] = INTERNAL
+        elif _EXTERNAL_NAMES.search(fold(name)):
+            roles[name] = EXTERNAL
+    if len(set(roles.values())) == 1:  # only one side is labelled: the rest is the other side
+        other = EXTERNAL if INTERNAL in roles.values() else INTERNAL
+        roles = {name: other for name in names} | roles
+    if not roles and len(names) > 1:
+        # The rep is whoever asks the qualifying questions; needs a clear margin to decide.
+        asks = Counter(
+            segment.speaker
+            for segment in transcript.segments
+            for start, end in _spans(segment.text)
+            if segment.text[start:end].endswith("?")
+            and _QUALIFYING_QUESTION.search(fold(segment.text[start:end]))
+        ).most_common(2)
+        if asks and asks[0][1] >= 2 and (len(asks) == 1 or asks[0][1] >= 2 * asks[1][1]):
+            roles = {name: EXTERNAL for name in names} | {asks[0][0]: INTERNAL}
+    return {name: roles.get(name, UNKNOWN) for name in names}
+
+
+class Reading:
+    """A transcript split into sentences, with the statements that count as the lead's."""
+
+    def __init__(self, transcript: Transcript):
+        self.transcript = transcript
+        roles = _roles(transcript)
+        self.sentences: list[Sentence] = []
+        for index, segment in enumerate(transcript.segments):
+            for start, end in _spans(segment.text):
+                text = segment.text[start:end]
+                folded = fold(text)
+                self.sentences.append(
+                    Sentence(
+                        position=len(self.sentences),
+                        segment_index=index,
+                        speaker=segment.speaker,
+                        role=roles.get(segment.speaker, UNKNOWN),
+                        text=text,
+                        folded=folded,
+                        is_question=text.endswith("?") or text.startswith("¿"),
+                        injected=bool(_INJECTION.search(folded)),
+                    )
+                )
+        self.statements = [s for s in map(self._statement, self.sentences) if s is not None]
+
+    @property
+    def injected(self) -> list[Sentence]:
+        """Sentences that read like instructions to an AI; never used as answers."""
+        return [sentence for sentence in self.sentences if sentence.injected]
+
+    def _next_turn(self, sentence: Sentence) -> Sentence | None:
+        for later in self.sentences[sentence.position + 1 :]:
+            if later.segment_index != sentence.segment_index:
+                return later if later.speaker != sentence.speaker else None
+        return None
+
+    def previous_turn(self, sentence: Sentence) -> list[Sentence]:
+        """The sentences of the turn before this sentence's, by another speaker."""
+        before = [
+            s
+            for s in self.sentences[: sentence.position]
+            if s.segment_index == sentence.segment_index - 1 and s.speaker != sentence.speaker
+        ]
+        return before
+
+    def _statement(self, sentence: Sentence) -> Statement | None:
+        if sentence.injected:
+            return None
+        if not sentence.is_question:
+            if sentence.role == INTERNAL:
+                return None
+            return Statement(sentence, (sentence,), 1.0 if sentence.role == EXTERNAL else 0.8)
+        answer = self._next_turn(sentence)
+        if answer is None or answer.role == INTERNAL or answer.injected:
+            return None
+        if _AFFIRMATION.match(answer.folded):
+            return Statement(sentence, (sentence, answer), 0.7)
+        return None
