@@ -37,9 +37,9 @@ def _root(
 
 
 def _register_commands() -> None:
-    from leadflow.commands import config_cmd, score_cmd
+    from leadflow.commands import backtest_cmd, chain_cmd, config_cmd, prefect_cmd, score_cmd
 
-    for module in (score_cmd, config_cmd):
+    for module in (score_cmd, config_cmd, chain_cmd, prefect_cmd, backtest_cmd):
         module.register(app)
 
 

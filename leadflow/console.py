@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 
 import typer
 from rich.console import Console
@@ -13,8 +15,9 @@ EXIT_USER_ERROR = 2
 
 
 def stdout() -> Console:
-    """A console on standard output (tables, JSON)."""
-    return Console(highlight=False, soft_wrap=True)
+    """A console on standard output (tables, JSON); 150 columns when piped, not rich's 80."""
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, soft_wrap=True, width=150 if piped else None)
 
 
 def stderr() -> Console:

@@ -1,8 +1,8 @@
 """The one error hierarchy of leadflow.
 
 LeadflowError
- +-- ConfigError            a settings or config file is wrong: names the file, the key, what is allowed
- +-- InputError             a submission, transcript or answers file is malformed (kept, never dropped)
+ +-- ConfigError            a setting or config file is wrong: names file, key, allowed values
+ +-- InputError             a submission, transcript or answers file is malformed (kept)
  +-- ConnectorError         talking to an outside system failed
  |    +-- TransientError    timeouts, 429, 5xx: retried with backoff, honouring retry_after_s
  |    +-- PermanentError    4xx, auth, not found: not retried; the message says what to fix

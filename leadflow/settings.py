@@ -1,4 +1,4 @@
-"""The one settings object: environment variables prefixed LEADFLOW_ (nested with `__`), read once."""
+"""The one settings object: environment variables prefixed LEADFLOW_ (nested: `__`), read once."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ class LLMSettings(BaseModel):
     prompt_dir: Path | None = None
 
 
+class RetrySettings(BaseModel):
+    """Backoff for transient connector errors; a service's Retry-After wins, up to the cap."""
+
+    max_attempts: int = Field(default=4, ge=1)
+    base_delay_s: float = Field(default=1.0, ge=0)
+    max_delay_s: float = Field(default=60.0, ge=0)
+
+
 class Settings(BaseSettings):
     """Everything leadflow reads from its environment. Build it once and pass it down."""
 
@@ -63,6 +71,10 @@ class Settings(BaseSettings):
     prefect_port: int = 4200
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    retries: RetrySettings = Field(default_factory=RetrySettings)
+    # Leads processed at once inside one batch flow run (SQLite-backed servers want few).
+    max_concurrent_leads: int = Field(default=4, ge=1)
+    form_timezone: str = "UTC"
 
     @property
     def effective_database_url(self) -> str:

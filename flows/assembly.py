@@ -1,0 +1,39 @@
+"""Builds a Chain from settings: the store, the connectors (via leadflow.wiring), the config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flows.chain import Chain
+from leadflow.settings import Settings
+from leadflow.store import Store
+from leadflow.store.types import utc_now
+from leadflow.wiring import Connectors, build_connectors
+from scoring.config import ScoringConfig, default_config, load_config
+
+
+def scoring_config(settings: Settings) -> ScoringConfig:
+    """The configured scoring config, or the bundled default (DESIGN.md seed facts)."""
+    return load_config(settings.scoring_config) if settings.scoring_config else default_config()
+
+
+def build_chain(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    connectors: Connectors | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Chain:
+    """A Chain for these settings; pass a store or connectors to use your own (tests, demo)."""
+    store = store or Store.from_settings(settings)
+    return Chain(
+        store=store,
+        connectors=connectors or build_connectors(settings, store),
+        config=scoring_config(settings),
+        retry=settings.retries,
+        capabilities=tuple(settings.product_capabilities),
+        default_timezone=settings.form_timezone,
+        max_concurrency=settings.max_concurrent_leads,
+        clock=clock,
+    )

@@ -1,0 +1,125 @@
+"""The qualification chain as plain, idempotent steps; flows/ wraps each in a Prefect task.
+
+A step does its outside calls first (each with an idempotency key derived from the submission
+and the step), then records its outcome and the lead's new state in one transaction. A step
+that already succeeded returns its stored result without calling anything again, so re-running
+a flow, re-delivering a submission or `leadflow retry` never duplicates a contact, deal,
+meeting or message. Only TransientError is retried; anything else leaves the lead `failed`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from flows.retrying import call_with_retries
+from leadflow.errors import ConnectorError, ExtractionError, InputError, LeadflowError
+from leadflow.settings import RetrySettings
+from leadflow.store import Store
+from leadflow.store.leads import get_lead, set_lead_state
+from leadflow.store.models import Lead, LeadState
+from leadflow.store.steps import StepStatus, get_step_run, record_step_run, step_key
+from leadflow.store.types import utc_now
+from leadflow.wiring import Connectors
+from scoring.config import ScoringConfig
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Everything a step needs: the store, the connectors, the scoring config and a clock."""
+
+    store: Store
+    connectors: Connectors
+    config: ScoringConfig
+    retry: RetrySettings = field(default_factory=RetrySettings)
+    capabilities: tuple[str, ...] = ()
+    default_timezone: str = "UTC"
+    max_concurrency: int = 4
+    clock: Callable[[], datetime] = utc_now
+    sleep: Callable[[float], None] = time.sleep
+
+
+class Outcome(StrEnum):
+    """What running a step did: finished now, was already done, or must wait (not ready)."""
+
+    DONE = "done"
+    ALREADY_DONE = "already_done"
+    WAITING = "waiting"
+    SKIPPED = "skipped"
+
+
+class StepFailed(LeadflowError):
+    """A step failed for good (permanent error, or transient retries exhausted); lead is failed."""
+
+    def __init__(self, lead_id: int, step: str, cause: Exception):
+        self.lead_id = lead_id
+        self.step = step
+        self.cause = cause
+        super().__init__(f"lead {lead_id}: step {step} failed: {cause}")
+
+
+class Waiting(Exception):
+    """Raised by a step body when its input is not ready yet (e.g. no transcript)."""
+
+
+# What a step body returns: its result (stored), and how to apply it to the store.
+Apply = Callable[[Session, Lead, dict[str, Any]], None]
+Body = Callable[[Chain, Lead], dict[str, Any]]
+
+# Errors that end a step for good, besides TransientError after the last retry.
+_STEP_ERRORS = (ConnectorError, InputError, ExtractionError)
+
+
+def snapshot(lead: Lead) -> Lead:
+    """A detached copy of a lead row, safe to read outside its session."""
+    return Lead.model_validate(lead.model_dump())
+
+
+def run_step(chain: Chain, lead_id: int, step: str, body: Body, apply: Apply) -> Outcome:
+    """Run one step for one lead, exactly once: skip if done, retry transient errors, record."""
+    with chain.store.session() as session:
+        lead = get_lead(session, lead_id)
+        if lead is None:
+            raise InputError(f"no lead with id {lead_id}")
+        key = step_key(lead.submission_id, step)
+        previous = get_step_run(session, key)
+        if previous is not None and previous.status == StepStatus.SUCCEEDED:
+            return Outcome.ALREADY_DONE
+        if lead.state == LeadState.DUPLICATE:
+            return Outcome.SKIPPED
+        lead = snapshot(lead)
+    try:
+        result = call_with_retries(
+            lambda: body(chain, lead), chain.retry, what=step, sleep=chain.sleep
+        )
+    except Waiting:
+        return Outcome.WAITING
+    except _STEP_ERRORS as exc:
+        with chain.store.session() as session:
+            record_step_run(session, key=key, step=step, status=StepStatus.FAILED,
+                            lead_id=lead_id, error=f"{type(exc).__name__}: {exc}")
+            set_lead_state(session, lead_id, LeadState.FAILED, step=step,
+                           reason=f"{type(exc).__name__}: {exc}")
+        raise StepFailed(lead_id, step, exc) from exc
+    with chain.store.session() as session:
+        record_step_run(session, key=key, step=step, status=StepStatus.SUCCEEDED,
+                        lead_id=lead_id, result=result)
+        current = get_lead(session, lead_id)
+        assert current is not None  # it existed above and leads are never deleted
+        apply(session, current, result)
+    return Outcome.DONE
+
+
+def step_result(chain: Chain, lead: Lead, step: str) -> dict[str, Any]:
+    """The stored result of a step that succeeded earlier for this lead."""
+    with chain.store.session(write=False) as session:
+        run = get_step_run(session, step_key(lead.submission_id, step))
+    if run is None or run.status != StepStatus.SUCCEEDED or run.result is None:
+        raise InputError(f"lead {lead.id}: step {step} has not succeeded yet")
+    return run.result

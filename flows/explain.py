@@ -1,0 +1,41 @@
+"""How a score reads to a rep and how it is written to CRM properties."""
+
+from __future__ import annotations
+
+from connectors.base import PropertyValue
+from leadflow.store.types import utc_now
+from scoring.engine import Score
+
+REVIEW_PENDING = "pending_review"
+REVIEW_FINAL = "final"
+
+
+def explanation(scored: Score) -> str:
+    """One line per criterion (tier and reason) under the total, for a rep to read."""
+    lines = [f"Score {scored.total}/100 ({scored.band})."]
+    lines += [f"{c.criterion.value.title()}: {c.points}/{c.max_points}, {c.reason}"
+              for c in scored.components]
+    return "\n".join(lines)
+
+
+def write_back_properties(
+    scored: Score, *, needs_review: bool, flags: list[str]
+) -> dict[str, PropertyValue]:
+    """The CRM properties for a score; a flagged lead gets only its review status, no score."""
+    if needs_review:
+        # Nothing half-checked reaches the CRM as final: only the fact that it awaits review.
+        return {
+            "leadflow_review_status": REVIEW_PENDING,
+            "leadflow_review_reasons": "; ".join(flags)[:1000],
+        }
+    properties: dict[str, PropertyValue] = {
+        "leadflow_score": scored.total,
+        "leadflow_band": scored.band,
+        "leadflow_explanation": explanation(scored)[:5000],
+        "leadflow_review_status": REVIEW_FINAL,
+        "leadflow_config_version": scored.config_hash,
+        "leadflow_scored_at": utc_now(),
+    }
+    for component in scored.components:
+        properties[f"leadflow_{component.criterion.value}_tier"] = component.tier
+    return properties

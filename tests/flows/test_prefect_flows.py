@@ -1,0 +1,97 @@
+"""The flows against a real embedded Prefect server: leads' steps run as named task runs."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.sorting import TaskRunSort
+from prefect.events.worker import EventsWorker
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.qualification import collect_transcripts, qualify_leads
+from flows.receive import receive
+from flows.server import ensure_server, is_healthy, stop_server
+from leadflow.store.leads import get_lead
+from leadflow.store.models import LeadState
+from tests.flows.test_chain import TRANSCRIPT, strong_extraction
+from tests.flows.world import World, submission
+
+pytestmark = pytest.mark.prefect
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One embedded server for the session, started the way leadflow starts it (~7 s)."""
+    data_dir: Path = tmp_path_factory.mktemp("prefect-data")
+    url = ensure_server(data_dir, _free_port())
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield url
+        # Deliver queued events before the server goes away.
+        EventsWorker.drain_all()
+    assert stop_server(data_dir)
+
+
+def test_the_server_is_reused_not_started_twice(prefect_server: str, tmp_path: Path) -> None:
+    port = int(prefect_server.rsplit(":", 1)[1].split("/")[0])
+    assert ensure_server(tmp_path, port) == prefect_server  # healthy: nothing started
+    assert not (tmp_path / "prefect" / "server.pid").exists()
+    assert is_healthy(prefect_server)
+
+
+async def _task_run_names(flow_run_id: object, expected: int) -> list[str]:
+    """Task-run names of a flow run, once the server has ingested them (it does so from events)."""
+    names: list[str] = []
+    for _ in range(120):
+        names = await _read_task_run_names(flow_run_id)
+        if len(names) >= expected:
+            break
+        await asyncio.sleep(0.25)
+    return names
+
+
+async def _read_task_run_names(flow_run_id: object) -> list[str]:
+    async with get_client() as client:
+        # Explicit sort and limit: this server version rejects nulls for them.
+        runs = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+            sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=200)
+    return sorted(run.name for run in runs)
+
+
+def test_qualify_then_collect_runs_every_step_as_a_named_task(
+    prefect_server: str, world: World
+) -> None:
+    lead_ids = []
+    for index in range(2):
+        received = receive(world.store, "google_forms", submission(index))
+        lead_ids.append(received.lead_id)
+        world.transcripts.add(TRANSCRIPT, lead_email=f"lead{index}@example.com")
+        world.extractor.queue(strong_extraction())
+
+    state = asyncio.run(qualify_leads(lead_ids, world.chain, return_state=True))
+    assert all(item.finished for item in state.result())
+    expected = sorted(f"{step} · lead {lead_id}" for lead_id in lead_ids
+                      for step in ("crm_sync", "book_meeting"))
+    names = asyncio.run(_task_run_names(state.state_details.flow_run_id, len(expected)))
+    assert names == expected
+
+    world.clock.now += timedelta(days=5)
+    results = asyncio.run(collect_transcripts(world.chain))
+    assert all(item.finished for item in results) and len(results) == 2
+    with world.store.session(write=False) as session:
+        states = {get_lead(session, i).state for i in lead_ids}  # type: ignore[union-attr]
+    assert states == {LeadState.SCORED}
+    assert len(world.notifier.sent) == 2
