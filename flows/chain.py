@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from connectors.base.llm import StructuredLLM
 from flows.retrying import call_with_retries
 from leadflow.errors import ConnectorError, ExtractionError, InputError, LeadflowError
 from leadflow.settings import RetrySettings
@@ -41,17 +42,23 @@ class Chain:
     capabilities: tuple[str, ...] = ()
     default_timezone: str = "UTC"
     max_concurrency: int = 4
+    # The model behind generic LLM steps; None when no endpoint is configured.
+    llm: StructuredLLM | None = None
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
 
 
 class Outcome(StrEnum):
-    """What running a step did: finished now, was already done, or must wait (not ready)."""
+    """What running a step did; WAITING and STOPPED end the lead's run for now."""
 
     DONE = "done"
     ALREADY_DONE = "already_done"
-    WAITING = "waiting"
+    # `when:` was false, or the step failed with on_error: skip; the lead goes on.
     SKIPPED = "skipped"
+    # Its input is not ready (e.g. no transcript yet); a later run resumes here.
+    WAITING = "waiting"
+    # The lead must not run (a duplicate of a lead in progress).
+    STOPPED = "stopped"
 
 
 class StepFailed(LeadflowError):
@@ -81,39 +88,66 @@ def snapshot(lead: Lead) -> Lead:
     return Lead.model_validate(lead.model_dump())
 
 
-def run_step(chain: Chain, lead_id: int, step: str, body: Body, apply: Apply) -> Outcome:
-    """Run one step for one lead, exactly once: skip if done, retry transient errors, record."""
+def run_step(
+    chain: Chain,
+    lead_id: int,
+    step: str,
+    body: Body,
+    apply: Apply,
+    *,
+    retry: RetrySettings | None = None,
+    on_error: str = "fail",
+    record_as: str | None = None,
+) -> Outcome:
+    """Run one step for one lead, exactly once: skip if done, retry transient errors, record.
+
+    on_error: "fail" leaves the lead failed, "review" sends it to a reviewer (both stop the
+    lead), "skip" records the failure and lets the lead go on. A step that succeeds after an
+    earlier failure puts the lead back in the state it had before that failure. The outcome is
+    recorded under `record_as` (default: `step`), the lead's failed step is `step`.
+    """
     with chain.store.session() as session:
         lead = get_lead(session, lead_id)
         if lead is None:
             raise InputError(f"no lead with id {lead_id}")
-        key = step_key(lead.submission_id, step)
+        key = step_key(lead.submission_id, record_as or step)
         previous = get_step_run(session, key)
         if previous is not None and previous.status == StepStatus.SUCCEEDED:
             return Outcome.ALREADY_DONE
         if lead.state == LeadState.DUPLICATE:
-            return Outcome.SKIPPED
+            return Outcome.STOPPED
         lead = snapshot(lead)
+    state_before = (previous.result or {}).get("state_before") if previous else None
     try:
         result = call_with_retries(
-            lambda: body(chain, lead), chain.retry, what=step, sleep=chain.sleep
+            lambda: body(chain, lead), retry or chain.retry, what=step, sleep=chain.sleep
         )
     except Waiting:
         return Outcome.WAITING
     except _STEP_ERRORS as exc:
+        reason = f"{type(exc).__name__}: {exc}"
         with chain.store.session() as session:
             record_step_run(session, key=key, step=step, status=StepStatus.FAILED,
-                            lead_id=lead_id, error=f"{type(exc).__name__}: {exc}")
-            set_lead_state(session, lead_id, LeadState.FAILED, step=step,
-                           reason=f"{type(exc).__name__}: {exc}")
+                            lead_id=lead_id, error=reason,
+                            result={"state_before": state_before or lead.state})
+            if on_error == "skip":
+                return Outcome.SKIPPED
+            state = LeadState.NEEDS_REVIEW if on_error == "review" else LeadState.FAILED
+            set_lead_state(session, lead_id, state, step=step, reason=reason)
         raise StepFailed(lead_id, step, exc) from exc
     with chain.store.session() as session:
         record_step_run(session, key=key, step=step, status=StepStatus.SUCCEEDED,
                         lead_id=lead_id, result=result)
         current = get_lead(session, lead_id)
         assert current is not None  # it existed above and leads are never deleted
+        if state_before and current.failed_step == step and current.state in _STOPPED_STATES:
+            current = set_lead_state(session, lead_id, state_before, step=step,
+                                     reason="retried successfully")
         apply(session, current, result)
     return Outcome.DONE
+
+
+_STOPPED_STATES = {LeadState.FAILED.value, LeadState.NEEDS_REVIEW.value}
 
 
 def step_result(chain: Chain, lead: Lead, step: str) -> dict[str, Any]:

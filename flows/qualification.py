@@ -10,30 +10,36 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows.assembly import build_chain
-from flows.chain import Chain, Outcome, run_step
+from flows.chain import Chain, Outcome
 from flows.runner import Progress, advance_leads
-from flows.steps import ALL_STEPS, QUALIFY_STEPS, SCORE_STEPS, Step, meeting_has_ended
+from flows.spec.engine import SpecStep, load_steps, run_batch
+from flows.spec.model import FlowSpec
 from leadflow.settings import load_settings
+from leadflow.store.audit import append_audit
 from leadflow.store.leads import list_leads
-from leadflow.store.models import LeadState
+from leadflow.store.models import Lead, LeadState
 
 # Leads per flow run: memory grows per tracked task run (Prefect #12668).
 MAX_BATCH = 500
 
 
 @task(cache_policy=NONE)
-async def chain_step(chain: Chain, lead_id: int, step: Step) -> Outcome:
-    """Run one step of the qualification chain for one lead (idempotent; see flows/chain.py)."""
-    return await asyncio.to_thread(run_step, chain, lead_id, step.name, step.body, step.apply)
+async def chain_step(chain: Chain, lead_id: int, step: SpecStep) -> Outcome:
+    """Run one step of a flow spec for one lead (idempotent; see flows/chain.py)."""
+    return await asyncio.to_thread(step.run, chain, lead_id)
 
 
-async def as_task(chain: Chain, lead_id: int, step: Step) -> Outcome:
+async def as_task(chain: Chain, lead_id: int, step: SpecStep) -> Outcome:
     """A step runner that shows every step of every lead as a named task in the Prefect UI."""
+    # A resumed lead skips its finished steps without paying ~11 ms per task run for a no-op.
+    if await asyncio.to_thread(step.is_done, chain, lead_id):
+        return Outcome.ALREADY_DONE
     named = chain_step.with_options(name=step.name, task_run_name=f"{step.name} · lead {lead_id}")
     return await named(chain, lead_id, step)
 
@@ -43,14 +49,23 @@ def chain_from_settings() -> Chain:
     return build_chain(load_settings())
 
 
-async def _advance(
-    chain: Chain, lead_ids: Sequence[int], steps: Sequence[Step], max_concurrency: int
-) -> list[Progress]:
+def _record_run(chain: Chain, spec: FlowSpec, lead_ids: Sequence[int]) -> None:
+    """Which spec version ran, in the Prefect log and the store's audit log."""
+    get_run_logger().info("spec %s version %s, %d lead(s)", spec.name, spec.version,
+                          len(lead_ids))
+    with chain.store.session() as session:
+        append_audit(session, kind="spec_run", detail={
+            "spec": spec.name, "version": spec.version, "leads": len(lead_ids)})
+
+
+async def _advance(chain: Chain, lead_ids: Sequence[int], steps: Sequence[SpecStep]
+                   ) -> list[Progress]:
+    _record_run(chain, steps[0].spec, lead_ids)
     results: list[Progress] = []
     for start in range(0, len(lead_ids), MAX_BATCH):
         batch = lead_ids[start:start + MAX_BATCH]
         results += await advance_leads(chain, batch, steps, runner=as_task,
-                                       max_concurrency=max_concurrency)
+                                       max_concurrency=chain.max_concurrency)
     log = get_run_logger()
     for item in results:
         if item.failed_at:
@@ -58,27 +73,19 @@ async def _advance(
     return results
 
 
-# Flows take the Chain as a parameter so tests and the CLI can pass their own; a scheduled
-# deployment passes none and the chain is built from settings inside the run.
+# Flows take the Chain and steps as parameters so tests and the CLI can pass their own; a
+# scheduled deployment passes none and both are built from settings inside the run.
 @flow(name="qualify-leads", validate_parameters=False)
-async def qualify_leads(lead_ids: list[int], chain: Chain | None = None) -> list[Progress]:
-    """Intake to meeting: CRM upsert, then book the meeting; the lead then awaits its transcript."""
-    chain = chain or chain_from_settings()
-    return await _advance(chain, lead_ids, QUALIFY_STEPS, chain.max_concurrency)
+async def qualify_leads(
+    lead_ids: list[int], chain: Chain | None = None, steps: list[SpecStep] | None = None
+) -> list[Progress]:
+    """Run the BANT spec for these leads as far as it goes (to the transcript wait, or done)."""
+    return await _advance(chain or chain_from_settings(), lead_ids, steps or load_steps())
 
 
-@flow(name="score-calls", validate_parameters=False)
-async def score_calls(lead_ids: list[int], chain: Chain | None = None) -> list[Progress]:
-    """Transcript to rep: extract, score, write back to the CRM (or queue for review), notify."""
-    chain = chain or chain_from_settings()
-    return await _advance(chain, lead_ids, SCORE_STEPS, chain.max_concurrency)
-
-
-@flow(name="resume-leads", validate_parameters=False)
-async def resume_leads(lead_ids: list[int], chain: Chain | None = None) -> list[Progress]:
-    """Retry: run every step again for these leads; steps that succeeded return their result."""
-    chain = chain or chain_from_settings()
-    return await _advance(chain, lead_ids, ALL_STEPS, chain.max_concurrency)
+def meeting_has_ended(lead: Lead, now: datetime) -> bool:
+    """True once the lead's meeting is over, so a transcript can exist."""
+    return lead.meeting_end_at is not None and lead.meeting_end_at <= now
 
 
 def due_for_scoring(chain: Chain, now: datetime) -> list[int]:
@@ -89,11 +96,21 @@ def due_for_scoring(chain: Chain, now: datetime) -> list[int]:
 
 
 @flow(name="collect-transcripts", validate_parameters=False)
-async def collect_transcripts(chain: Chain | None = None) -> list[Progress]:
-    """Scheduled: score every lead whose meeting ended and whose transcript is now ready."""
+async def collect_transcripts(
+    chain: Chain | None = None, steps: list[SpecStep] | None = None
+) -> list[Progress]:
+    """Scheduled: resume every lead whose meeting ended (its transcript may now be ready)."""
     chain = chain or chain_from_settings()
     due = due_for_scoring(chain, chain.clock())
     get_run_logger().info("%d lead(s) have had their meeting", len(due))
     if not due:
         return []
-    return await score_calls(due, chain)
+    return await _advance(chain, due, steps or load_steps())
+
+
+@flow(name="run-batch-spec", validate_parameters=False)
+async def run_batch_spec(steps: list[SpecStep], chain: Chain | None = None) -> dict[str, Any]:
+    """A batch spec (e.g. rescoring every lead): its steps run once, over everything."""
+    chain = chain or chain_from_settings()
+    _record_run(chain, steps[0].spec, [])
+    return await asyncio.to_thread(run_batch, chain, steps)

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel
 
-from flows.chain import Chain, Outcome, StepFailed, run_step
-from flows.steps import Step
+from flows.chain import Chain, Outcome, StepFailed
+
+
+class Step(Protocol):
+    """A runnable step: a name (shown in the Prefect UI) and how to run it for one lead."""
+
+    @property
+    def name(self) -> str: ...
+
+    def run(self, chain: Chain, lead_id: int) -> Outcome: ...
+
 
 StepRunner = Callable[[Chain, int, Step], Awaitable[Outcome]]
 
@@ -30,7 +40,7 @@ class Progress(BaseModel):
 
 async def run_in_thread(chain: Chain, lead_id: int, step: Step) -> Outcome:
     """Run a step without Prefect (store and connector calls are blocking)."""
-    return await asyncio.to_thread(run_step, chain, lead_id, step.name, step.body, step.apply)
+    return await asyncio.to_thread(step.run, chain, lead_id)
 
 
 async def advance_lead(
@@ -44,7 +54,7 @@ async def advance_lead(
             return Progress(lead_id=lead_id, failed_at=step.name, reason=str(exc.cause))
         if outcome is Outcome.WAITING:
             return Progress(lead_id=lead_id, waiting_at=step.name)
-        if outcome is Outcome.SKIPPED:
+        if outcome is Outcome.STOPPED:
             return Progress(lead_id=lead_id, skipped=True)
     return Progress(lead_id=lead_id, finished=True)
 

@@ -37,9 +37,16 @@ def _root(
 
 
 def _register_commands() -> None:
-    from leadflow.commands import backtest_cmd, chain_cmd, config_cmd, prefect_cmd, score_cmd
+    from leadflow.commands import (
+        backtest_cmd,
+        chain_cmd,
+        config_cmd,
+        flows_cmd,
+        prefect_cmd,
+        score_cmd,
+    )
 
-    for module in (score_cmd, config_cmd, chain_cmd, prefect_cmd, backtest_cmd):
+    for module in (score_cmd, config_cmd, chain_cmd, flows_cmd, prefect_cmd, backtest_cmd):
         module.register(app)
 
 
@@ -49,7 +56,8 @@ _register_commands()
 def main() -> None:
     """Entry point: run the app; a LeadflowError becomes a one-line message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, click returns the code of a `typer.Exit(code)` instead.
+        code = app(standalone_mode=False)
     except LeadflowError as exc:
         stderr().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
         sys.exit(EXIT_USER_ERROR)
@@ -61,3 +69,4 @@ def main() -> None:
     except click.exceptions.Abort:
         stderr().print("aborted")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -35,6 +35,8 @@ class RescoreReport:
     seconds: float
     # Leads whose stored answers no longer validate: left as they were, for someone to look at.
     invalid_lead_ids: tuple[int, ...] = ()
+    # Leads whose total or band changed: what a CRM write-back has to update.
+    changed_lead_ids: tuple[int, ...] = ()
 
 
 def rescore_all(
@@ -46,6 +48,7 @@ def rescore_all(
     config_hash = scorer.config_hash
     leads = rescored = 0
     invalid: list[int] = []
+    changed: list[int] = []
     encoded = _ComponentJSON()
     after = 0
     while True:
@@ -75,6 +78,8 @@ def rescore_all(
                     and band == result.band
                 ):
                     continue
+                if total is None or total != result.total or band != result.band:
+                    changed.append(lead_id)
                 components = encoded.components(result.components)
                 missing = encoded.missing(result.missing)
                 new_scores.append(
@@ -116,6 +121,7 @@ def rescore_all(
         leads - rescored - len(invalid),
         round(time.perf_counter() - started, 3),
         tuple(invalid),
+        tuple(changed),
     )
 
 

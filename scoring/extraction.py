@@ -55,6 +55,8 @@ class ExtractionContext(BaseModel):
     product_capabilities: list[str] = Field(default_factory=list)
     form_answers: dict[str, str] = Field(default_factory=dict)
     language_hint: str | None = None
+    # Which lead this is for, so an extractor can link its audit records; None outside a flow.
+    lead_id: int | None = None
 
 
 class Extraction(BaseModel):

@@ -3,6 +3,7 @@
 from connectors.fakes.calendars import InMemoryCalendar
 from connectors.fakes.crm import InMemoryCRM
 from connectors.fakes.extractor import ScriptedExtractor
+from connectors.fakes.llm import ScriptedLLM
 from connectors.fakes.notifier import InMemoryNotifier
 from connectors.fakes.scripting import Scripted
 from connectors.fakes.transcripts import InMemoryTranscripts
@@ -14,4 +15,5 @@ __all__ = [
     "InMemoryTranscripts",
     "Scripted",
     "ScriptedExtractor",
+    "ScriptedLLM",
 ]

@@ -27,7 +27,7 @@ def intake(
                                       exists=True, dir_okay=False),
     source: str = typer.Option("google_forms", help="Which form or webhook it came from."),
 ) -> None:
-    """Queue one form submission and run it to a booked meeting (then it awaits its transcript)."""
+    """Queue one form submission and run the chain (to the transcript wait, or to the end)."""
     from flows.assembly import build_chain
     from flows.prefect_session import prefect_api
     from flows.qualification import qualify_leads
@@ -87,14 +87,14 @@ def retry(
     """Resume a lead from the step that failed; steps that already succeeded are not repeated."""
     from flows.assembly import build_chain
     from flows.prefect_session import prefect_api
-    from flows.qualification import resume_leads
+    from flows.qualification import qualify_leads
 
     settings = settings_of(ctx)
     chain = build_chain(settings)
     if lead_detail(chain.store, lead_id) is None:
         raise InputError(f"no lead with id {lead_id} (see `leadflow leads`)")
     with prefect_api(settings):
-        progress = asyncio.run(resume_leads([lead_id], chain))[0]
+        progress = asyncio.run(qualify_leads([lead_id], chain))[0]
     if progress.failed_at:
         raise fail(f"lead {lead_id} failed again at {progress.failed_at}: {progress.reason}")
     where = "finished" if progress.finished else f"waiting at {progress.waiting_at}"

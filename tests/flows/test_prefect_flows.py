@@ -18,6 +18,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows.qualification import collect_transcripts, qualify_leads
 from flows.receive import receive
 from flows.server import ensure_server, is_healthy, stop_server
+from flows.steps import bant_steps
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState
 from tests.flows.test_chain import TRANSCRIPT, strong_extraction
@@ -82,9 +83,9 @@ def test_qualify_then_collect_runs_every_step_as_a_named_task(
         world.extractor.queue(strong_extraction())
 
     state = asyncio.run(qualify_leads(lead_ids, world.chain, return_state=True))
-    assert all(item.finished for item in state.result())
-    expected = sorted(f"{step} · lead {lead_id}" for lead_id in lead_ids
-                      for step in ("crm_sync", "book_meeting"))
+    assert [item.waiting_at for item in state.result()] == ["transcript", "transcript"]
+    expected = sorted(f"{step.name} · lead {lead_id}" for lead_id in lead_ids
+                      for step in bant_steps()[:6])  # up to and including the transcript wait
     names = asyncio.run(_task_run_names(state.state_details.flow_run_id, len(expected)))
     assert names == expected
 

@@ -1,0 +1,113 @@
+"""Parameters and `when:` conditions as Jinja2 expressions, rendered in a sandbox.
+
+`"{{ steps.score.total }}"` alone renders to the native value (an int here); a string with text
+around expressions renders to a string. Templates see `steps` (earlier outputs) and `lead`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from leadflow.errors import InputError
+
+_SOLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>.*)\}\}\s*$", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """The one sandboxed environment: undefined names fail loudly, nothing can be mutated."""
+    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def is_template(value: str) -> bool:
+    """True when a string contains Jinja syntax."""
+    return "{{" in value or "{%" in value
+
+
+def _expression_source(text: str) -> str | None:
+    match = _SOLE_EXPRESSION.match(text)
+    return match.group("expr") if match and "{{" not in match.group("expr") else None
+
+
+def parse(text: str) -> nodes.Template:
+    """The template's syntax tree (raises TemplateSyntaxError)."""
+    expression = _expression_source(text)
+    source = f"{{{{ {expression} }}}}" if expression is not None else text
+    return environment().parse(source)
+
+
+def condition_tree(expression: str) -> nodes.Template:
+    """The syntax tree of a `when:` condition (with or without surrounding braces)."""
+    inner = _expression_source(expression)
+    return environment().parse(f"{{{{ {inner if inner is not None else expression} }}}}")
+
+
+def step_references(tree: nodes.Template) -> set[str]:
+    """Names of the steps a template reads through `steps.<name>` or `steps["name"]`."""
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == "steps":
+            if isinstance(node, nodes.Getattr):
+                found.add(node.attr)
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                found.add(node.arg.value)
+    return found
+
+
+def unsafe_accesses(tree: nodes.Template) -> list[str]:
+    """Attribute or item accesses to private or dunder names (refused before anything runs)."""
+    bad: list[str] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else (
+            node.arg.value if isinstance(node.arg, nodes.Const) else None)
+        if isinstance(name, str) and name.startswith("_"):
+            bad.append(name)
+    return bad
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a parameter value (nested dicts and lists included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def render(value: Any, context: dict[str, Any]) -> Any:
+    """Render templates inside a parameter value; a sole expression keeps its native type."""
+    if isinstance(value, dict):
+        return {key: render(item, context) for key, item in value.items()}
+    if isinstance(value, list):
+        return [render(item, context) for item in value]
+    if not isinstance(value, str) or not is_template(value):
+        return value
+    try:
+        expression = _expression_source(value)
+        if expression is not None:
+            return environment().compile_expression(expression, undefined_to_none=False)(
+                **context)
+        return environment().from_string(value).render(**context)
+    except TemplateError as exc:
+        raise InputError(f"template {value!r}: {exc}") from exc
+
+
+def evaluate(condition: str, context: dict[str, Any]) -> bool:
+    """The truth of a `when:` condition."""
+    inner = _expression_source(condition)
+    try:
+        return bool(environment().compile_expression(
+            inner if inner is not None else condition, undefined_to_none=False)(**context))
+    except TemplateError as exc:
+        raise InputError(f"condition {condition!r}: {exc}") from exc
