@@ -11,6 +11,7 @@ from leadflow.store import Store
 from leadflow.store.types import utc_now
 from leadflow.wiring import Connectors, build_connectors
 from scoring.config import ScoringConfig, default_config, load_config
+from scoring.predictive.artifact import load_model
 
 
 def scoring_config(settings: Settings) -> ScoringConfig:
@@ -36,4 +37,5 @@ def build_chain(
         default_timezone=settings.form_timezone,
         max_concurrency=settings.max_concurrent_leads,
         clock=clock,
+        predictive=load_model(settings.predictive_model) if settings.predictive_model else None,
     )

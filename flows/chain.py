@@ -44,6 +44,8 @@ class Chain:
     max_concurrency: int = 4
     # The model behind generic LLM steps; None when no endpoint is configured.
     llm: StructuredLLM | None = None
+    # A learned model (scoring.predictive.artifact.SavedModel) scored beside BANT, if configured.
+    predictive: Any = None
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
 

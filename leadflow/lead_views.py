@@ -40,6 +40,8 @@ class LeadDetail(BaseModel):
     history: list[dict[str, Any]]
     extraction: dict[str, Any] | None
     components: list[dict[str, Any]]
+    # The learned model's score beside the BANT one, when a model is configured.
+    predictive: dict[str, Any] | None = None
 
 
 def _row(lead: Lead, components: list[dict[str, Any]]) -> LeadRow:
@@ -74,7 +76,9 @@ def lead_detail(store: Store, lead_id: int) -> LeadDetail | None:
         steps = session.exec(
             select(StepRun).where(StepRun.lead_id == lead_id).order_by(StepRun.id)
         ).all()
+        scored = [s.result for s in steps if s.step == "score" and s.status == "succeeded"]
         return LeadDetail(
+            predictive=(scored[-1] or {}).get("predictive") if scored else None,
             lead=_row(lead, list(score.components) if score else []),
             steps=[s.model_dump(mode="json", exclude={"id", "lead_id"}) for s in steps],
             history=[e.model_dump(mode="json", exclude={"id", "lead_id"})

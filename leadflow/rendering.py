@@ -46,6 +46,12 @@ def render_detail(console: Console, detail: LeadDetail) -> None:
             table.add_row(c["criterion"], c.get("answer", ""), c["tier"],
                           f"{c['points']}/{c['max_points']}", c["reason"])
         console.print(table)
+    if detail.predictive:
+        learned = detail.predictive
+        console.print(f"[bold]Predictive score[/] {learned['score']}/100 (probability "
+                      f"{learned['probability']:.0%}, model {learned['model_version']}); "
+                      f"up: {', '.join(learned['reasons_up'][:3]) or '-'}; "
+                      f"down: {', '.join(learned['reasons_down'][:3]) or '-'}", markup=True)
     if detail.extraction:
         console.print(f"[bold]Evidence[/] (extractor {detail.extraction['extractor']}, "
                       f"language {detail.extraction.get('language') or '?'})")

@@ -31,6 +31,9 @@ class LLMSettings(BaseModel):
     context_tokens: int = Field(default=100_000, ge=1_000)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     prompt_dir: Path | None = None
+    # None: not sent (some reasoning models reject any temperature but their default).
+    temperature: float | None = Field(default=0.0, ge=0, le=2)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
 class RetrySettings(BaseModel):
@@ -39,6 +42,104 @@ class RetrySettings(BaseModel):
     max_attempts: int = Field(default=4, ge=1)
     base_delay_s: float = Field(default=1.0, ge=0)
     max_delay_s: float = Field(default=60.0, ge=0)
+
+
+class IntakeSource(BaseModel):
+    """A generic JSON form: dotted paths into its body for the id, the time and each field.
+
+    `fields` maps our field names (email, name, company, title, phone, needs, budget,
+    proposed_times, timezone, language) to paths such as `contact.email`.
+    """
+
+    response_id: str = "id"
+    submitted_at: str | None = "submitted_at"
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class WebSettings(BaseModel):
+    """`leadflow serve`: the intake webhook, the review and lead pages, the JSON API."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Several secrets so a sender's key can rotate; any one of them signs a valid request.
+    intake_secrets: list[SecretStr] = Field(default_factory=list)
+    signature_tolerance_s: int = Field(default=300, ge=1)
+    # Signs session cookies; unset: a random one per process (everyone logs in again on restart).
+    session_secret: SecretStr | None = None
+    session_max_age_s: int = Field(default=12 * 3600, ge=60)
+    cookie_secure: bool = False
+    # Sources with a field mapping; any other source must send the Google Forms shape.
+    sources: dict[str, IntakeSource] = Field(default_factory=dict)
+    audit_sample_percent: int = Field(default=10, ge=0, le=100)
+    low_confidence: float = Field(default=0.6, ge=0, le=1)
+    # "prefect" runs received leads through the qualify-leads flow; "plain" without Prefect.
+    runner: str = Field(default="prefect", pattern="^(prefect|plain)$")
+    drain: bool = True
+    drain_interval_s: float = Field(default=2.0, gt=0)
+    drain_batch: int = Field(default=200, ge=1, le=1000)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=900, ge=1)
+
+
+class HubSpotSettings(BaseModel):
+    """The HubSpot CRM (LEADFLOW_CRM=hubspot): a service key or private-app token."""
+
+    access_token: SecretStr | None = None
+    base_url: str = "https://api.hubapi.com"
+    # A date version (2026-03, 2026-09) or "v3" for the legacy /crm/v3 paths.
+    api_version: str = Field(default="2026-03", pattern=r"^(v3|\d{4}-\d{2})$")
+    timeout_s: float = Field(default=30.0, gt=0)
+    # The daily API limit resets at midnight in the account's time zone.
+    account_timezone: str = "UTC"
+    pipeline: str = "default"
+    deal_stage: str = "appointmentscheduled"
+    # Longest wait for the 10-second window inside one call before raising TransientError.
+    max_wait_s: float = Field(default=10.0, ge=0)
+
+
+class SlackSettings(BaseModel):
+    """The Slack notifier (LEADFLOW_NOTIFIER=slack): a bot token and where messages go."""
+
+    bot_token: SecretStr | None = None
+    base_url: str = "https://slack.com/api/"
+    # Channel (or user) id for every lead; rep_channels overrides it per rep email or id.
+    channel: str | None = None
+    rep_channels: dict[str, str] = Field(default_factory=dict)
+    timeout_s: int = Field(default=30, ge=1)
+    rate_limit_retries: int = Field(default=2, ge=0)
+
+
+class GoogleSettings(BaseModel):
+    """Google Calendar (LEADFLOW_CALENDAR=google) and the Forms reconciler: a service account."""
+
+    # The key as a file path, or its JSON text as a secret (never both needed).
+    service_account_file: Path | None = None
+    service_account_json: SecretStr | None = None
+    # Domain-wide delegation: act as this user for every call, or as each rep on their calendar.
+    subject: str | None = None
+    impersonate_reps: bool = False
+    invite_attendees: bool = True
+    create_meet: bool = True
+    send_updates: str = Field(default="all", pattern=r"^(all|externalOnly|none)$")
+    calendar_base_url: str = "https://www.googleapis.com/calendar/v3/"
+    forms_base_url: str = "https://forms.googleapis.com/v1/"
+    # Forms the reconciler reads (`leadflow forms reconcile`).
+    form_ids: list[str] = Field(default_factory=list)
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+
+
+class GongSettings(BaseModel):
+    """Gong transcripts (LEADFLOW_TRANSCRIPTS=gong): an API access key and its secret."""
+
+    base_url: str = "https://api.gong.io"
+    access_key: SecretStr | None = None
+    access_key_secret: SecretStr | None = None
+    # Gong allows 3 calls/s per company; lower it when other tools share the key.
+    requests_per_second: float = Field(default=3.0, gt=0)
+    # Calls that started this long before the meeting or after its end still match.
+    window_minutes: int = Field(default=120, ge=0)
+    timeout_s: float = Field(default=30.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -54,6 +155,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".leadflow")
     database_url: str | None = None
     scoring_config: Path | None = None
+    # A model file from `leadflow backtest`: its score is shown beside the BANT score.
+    predictive_model: Path | None = None
     log_level: str = "INFO"
 
     # Connectors, chosen by name; the local ones are the embedded default.
@@ -75,6 +178,11 @@ class Settings(BaseSettings):
     # Leads processed at once inside one batch flow run (SQLite-backed servers want few).
     max_concurrent_leads: int = Field(default=4, ge=1)
     form_timezone: str = "UTC"
+    hubspot: HubSpotSettings = Field(default_factory=HubSpotSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    google: GoogleSettings = Field(default_factory=GoogleSettings)
+    gong: GongSettings = Field(default_factory=GongSettings)
 
     @property
     def effective_database_url(self) -> str:

@@ -17,8 +17,9 @@ from leadflow.store.extractions import latest_extraction, to_extraction
 from leadflow.store.leads import get_lead
 from leadflow.store.models import Lead
 from leadflow.store.scores import add_score, latest_score
-from scoring.bant import Criterion
+from scoring.bant import BantAnswers, Criterion
 from scoring.engine import Score, score
+from scoring.predictive.lead_record import lead_record
 
 
 class Route(BaseModel):
@@ -46,6 +47,15 @@ def _apply_score(session: Session, lead: Lead, result: dict[str, Any]) -> None:
               missing=list(scored.missing))
 
 
+def _predictive(ctx: ActionContext, answers: BantAnswers) -> dict[str, Any] | None:
+    """The learned model's score of this lead, beside (never instead of) the BANT score."""
+    if ctx.chain.predictive is None:
+        return None
+    form = ctx.outputs.get("intake", {}).get("answers", {})
+    [result] = ctx.chain.predictive.score_records([lead_record(answers, form)])
+    return result.model_dump(mode="json")
+
+
 def _summary(scored: Score) -> dict[str, Any]:
     return {"score": scored.model_dump(mode="json"), "total": scored.total, "band": scored.band,
             "tiers": {c.criterion.value: c.tier for c in scored.components},
@@ -67,7 +77,8 @@ def register(registry: Registry) -> None:
         scored = score(extraction.answers, ctx.chain.config)
         return {**_summary(scored), "extraction_id": row.id,
                 "needs_review": extraction.needs_review,
-                "flags": [f"{flag.kind.value}: {flag.detail}" for flag in extraction.flags]}
+                "flags": [f"{flag.kind.value}: {flag.detail}" for flag in extraction.flags],
+                "predictive": _predictive(ctx, extraction.answers)}
 
     @registry.action("score.latest")
     def latest(ctx: ActionContext, params: NoParams) -> dict[str, Any]:
