@@ -9,6 +9,7 @@ import sys
 import typer
 from rich.console import Console
 
+from leadflow.logs import configure_logging
 from leadflow.settings import Settings, load_settings
 
 EXIT_USER_ERROR = 2
@@ -36,7 +37,9 @@ class AppState:
 
     @functools.cached_property
     def settings(self) -> Settings:
-        return load_settings()
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        return settings
 
 
 def settings_of(ctx: typer.Context) -> Settings:
