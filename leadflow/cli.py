@@ -33,7 +33,8 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    ctx.obj = AppState()
+    if not isinstance(ctx.obj, AppState):
+        ctx.obj = AppState()
 
 
 def _register_commands() -> None:
@@ -57,7 +58,7 @@ def main() -> None:
     """Entry point: run the app; a LeadflowError becomes a one-line message and exit code 2."""
     try:
         # Without standalone mode, click returns the code of a `typer.Exit(code)` instead.
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, obj=AppState(configure_logs=True))
     except LeadflowError as exc:
         stderr().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
         sys.exit(EXIT_USER_ERROR)

@@ -33,12 +33,20 @@ def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
 
 
 class AppState:
-    """Per-invocation state: the settings, read once on first use."""
+    """Per-invocation state: the settings, read once on first use.
+
+    Only the real command line configures logging (process-wide); in-process callers such as
+    tests keep theirs.
+    """
+
+    def __init__(self, *, configure_logs: bool = False) -> None:
+        self.configure_logs = configure_logs
 
     @functools.cached_property
     def settings(self) -> Settings:
         settings = load_settings()
-        configure_logging(settings.log_level)
+        if self.configure_logs:
+            configure_logging(settings.log_level)
         return settings
 
 
