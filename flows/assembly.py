@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from connectors.llm.client import build_client
+from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
 from leadflow.settings import Settings
 from leadflow.store import Store
@@ -38,4 +40,12 @@ def build_chain(
         max_concurrency=settings.max_concurrent_leads,
         clock=clock,
         predictive=load_model(settings.predictive_model) if settings.predictive_model else None,
+        llm=_structured_llm(settings, store),
     )
+
+
+def _structured_llm(settings: Settings, store: Store) -> OpenAIStructuredLLM | None:
+    """The model behind llm.* steps: the configured endpoint, or none (those steps then fail)."""
+    if settings.llm.base_url is None:
+        return None
+    return OpenAIStructuredLLM(lambda: build_client(settings.llm), settings.llm, store)

@@ -223,6 +223,8 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
     fields = dict(extraction.fields)
     flags = list(extraction.flags)
     seen = {(flag.kind, flag.criterion) for flag in flags}
+    # Criteria an earlier pass reset: their status and confidence were set by that reset.
+    reset_before = {criterion for kind, criterion in seen if kind is FlagKind.UNVERIFIED_EVIDENCE}
 
     def add(kind: FlagKind, criterion: Criterion, detail: str) -> None:
         if (kind, criterion) not in seen:
@@ -239,6 +241,8 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
         fields[criterion] = field
         if result.unverified:
             add(FlagKind.UNVERIFIED_EVIDENCE, criterion, _unverified_detail(criterion, result))
+        if criterion in reset_before and field.confidence == 0.0:
+            continue
         if field.status is FieldStatus.AMBIGUOUS:
             add(FlagKind.AMBIGUOUS, criterion, f"{criterion.value}: conflicting or vague answer")
         if field.status is not FieldStatus.ABSENT and field.confidence < _LOW_CONFIDENCE:

@@ -253,3 +253,17 @@ def test_any_substring_of_a_segment_verifies(texts: list[str], data: st.DataObje
     assert evidence.verified is True
     found = transcript.text[evidence.start_char : evidence.end_char]
     assert normalise(found)[0] == normalise(quote)[0]
+
+
+def test_a_criterion_reset_for_invented_quotes_stays_the_same_on_a_second_pass() -> None:
+    invented = Extraction(
+        answers=BantAnswers(budget=BudgetAnswer(
+            kind=BudgetKind.AMOUNT, amount=Decimal(10_000_000), currency="USD",
+            evidence=[Evidence(quote="the budget is ten million dollars")])),
+        fields={Criterion.BUDGET: FieldResult(status=FieldStatus.FOUND, confidence=0.95)},
+        extractor="scripted",
+    )
+    once = apply_verification(invented, CALL)
+    assert once.answers.budget.kind is BudgetKind.UNKNOWN
+    assert once.fields[Criterion.BUDGET].status is FieldStatus.AMBIGUOUS
+    assert apply_verification(once, CALL) == once

@@ -1,0 +1,1 @@
+"""Evaluating extractors against hand-labelled gold transcripts."""
