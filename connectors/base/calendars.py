@@ -66,6 +66,8 @@ class Rep(ConnectorModel):
     time_zone: str = "UTC"
     working_hours: dict[Weekday, WorkingHours] = Field(default_factory=_weekdays_nine_to_five)
     meeting_minutes: int = Field(default=30, ge=5, le=480)
+    # The rep's calendar in a real calendar service (Google: defaults to the rep's email).
+    calendar_id: str | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -80,6 +82,11 @@ class Rep(ConnectorModel):
     def zone(self) -> ZoneInfo:
         """The rep's time zone."""
         return ZoneInfo(self.time_zone)
+
+    @property
+    def calendar(self) -> str:
+        """The rep's calendar id: `calendar_id` when given, else the rep's email."""
+        return self.calendar_id or self.email
 
 
 class BusyInterval(ConnectorModel):

@@ -21,6 +21,9 @@ class LeadNotification(ConnectorModel):
     band: str | None = None
     fields: dict[str, str] = Field(default_factory=dict)
     link: str | None = None
+    # The strongest verbatim evidence quote and the reviewer's page, when the flow has them.
+    quote: str | None = Field(default=None, max_length=2_000)
+    review_link: str | None = None
 
 
 class NotificationReceipt(ConnectorModel):

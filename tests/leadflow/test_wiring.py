@@ -59,8 +59,11 @@ def test_auto_extractor_uses_the_llm_entry_when_an_endpoint_is_set(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_llm = settings(tmp_path, extractor="auto", llm={"base_url": "http://127.0.0.1:9/v1"})
+    from connectors.llm import LlmExtractor  # the real one, built without any I/O
+
+    assert isinstance(build_connectors(with_llm, store).extractor, LlmExtractor)
     with pytest.raises(ConfigError, match="LEADFLOW_LLM__BASE_URL"):
-        build_connectors(with_llm, store)
+        build_connectors(settings(tmp_path, extractor="llm"), store)
     llm = ScriptedExtractor(name="llm")
     monkeypatch.setitem(EXTRACTORS, "llm", lambda settings, store: llm)
     assert build_connectors(with_llm, store).extractor is llm
@@ -83,11 +86,11 @@ def test_overrides_for_reps_transcripts_and_notifier(tmp_path: Path, store: Stor
 @pytest.mark.parametrize(
     ("setting", "key", "allowed"),
     [
-        ("crm", "LEADFLOW_CRM", "local"),
-        ("calendar", "LEADFLOW_CALENDAR", "local"),
-        ("transcripts", "LEADFLOW_TRANSCRIPTS", "folder"),
-        ("notifier", "LEADFLOW_NOTIFIER", "console, jsonl"),
-        ("extractor", "LEADFLOW_EXTRACTOR", "auto, offline, scripted"),
+        ("crm", "LEADFLOW_CRM", "hubspot, local"),
+        ("calendar", "LEADFLOW_CALENDAR", "google, local"),
+        ("transcripts", "LEADFLOW_TRANSCRIPTS", "folder, gong"),
+        ("notifier", "LEADFLOW_NOTIFIER", "console, jsonl, slack"),
+        ("extractor", "LEADFLOW_EXTRACTOR", "auto, llm, offline, scripted"),
     ],
 )
 def test_unknown_name_names_the_setting_and_the_allowed_names(
