@@ -1,0 +1,165 @@
+"""`leadflow serve`, `leadflow users ...`, `leadflow dead-letters ...`, `leadflow eval
+export-gold`: the web service and what its operators need beside it.
+
+The web app and Prefect are imported inside the commands that need them (import cost).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from leadflow.console import settings_of, stdout
+from leadflow.errors import InputError
+from leadflow.store import Store
+
+users_app = typer.Typer(help="Web accounts: ops, reviewers and reps.", no_args_is_help=True)
+dead_letters_app = typer.Typer(help="Submissions that failed validation.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, help="Address to listen on (LEADFLOW_WEB__HOST)."),
+    port: int | None = typer.Option(None, help="Port (LEADFLOW_WEB__PORT)."),
+) -> None:
+    """Run the web service: signed intake, review queue, lead list and JSON API."""
+    import uvicorn
+
+    from leadflow.web import create_app
+
+    settings = settings_of(ctx)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=host or settings.web.host, port=port or settings.web.port,
+                            log_level=settings.log_level.lower(), access_log=False)
+    server = uvicorn.Server(config)
+    if settings.web.drain and settings.web.runner == "prefect":
+        from flows.prefect_session import prefect_api
+
+        with prefect_api(settings):
+            server.run()
+    else:
+        server.run()
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="ops, reviewer or rep."),
+    rep_id: str | None = typer.Option(None, help="For a rep: the rep id leads are assigned to."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 envvar="LEADFLOW_NEW_USER_PASSWORD"),
+) -> None:
+    """Add a user (the password is hashed with argon2)."""
+    from leadflow.web.accounts import add_user
+
+    with Store.from_settings(settings_of(ctx)).session() as session:
+        add_user(session, username, password, role, rep_id=rep_id)
+    stdout().print(f"user {username} added ({role})")
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List users with role, rep id and whether they are disabled."""
+    from leadflow.web.accounts import list_users
+    from leadflow.web.models import UserOut
+
+    with Store.from_settings(settings_of(ctx)).session(write=False) as session:
+        users = [UserOut.model_validate(u.model_dump()) for u in list_users(session)]
+    if as_json:
+        typer.echo(json.dumps([u.model_dump(mode="json") for u in users], indent=2))
+        return
+    for user in users:
+        state = " (disabled)" if user.disabled else ""
+        typer.echo(f"{user.username}\t{user.role.value}\t{user.rep_id or '-'}{state}")
+
+
+@users_app.command("set-role")
+def users_set_role(ctx: typer.Context, username: str, role: str,
+                   rep_id: str | None = typer.Option(None, help="Rep id (for role rep).")) -> None:
+    """Change a user's role."""
+    from leadflow.web.accounts import change_user
+
+    with Store.from_settings(settings_of(ctx)).session() as session:
+        change_user(session, username, actor="cli", role=role, rep_id=rep_id)
+    stdout().print(f"user {username} is now {role}")
+
+
+@users_app.command("disable")
+def users_disable(ctx: typer.Context, username: str,
+                  enable: bool = typer.Option(False, "--enable", help="Enable again.")) -> None:
+    """Disable a user (their sessions and tokens stop working), or --enable them again."""
+    from leadflow.web.accounts import change_user
+
+    with Store.from_settings(settings_of(ctx)).session() as session:
+        change_user(session, username, actor="cli", disabled=not enable)
+    stdout().print(f"user {username} {'enabled' if enable else 'disabled'}")
+
+
+@users_app.command("token")
+def users_token(ctx: typer.Context, username: str,
+                name: str = typer.Option("api", help="What the token is for.")) -> None:
+    """Create an API token (printed once; only its hash is stored)."""
+    from leadflow.web.accounts import add_token
+
+    with Store.from_settings(settings_of(ctx)).session() as session:
+        token = add_token(session, username, name)
+    typer.echo(token)
+
+
+@dead_letters_app.command("list")
+def dead_letters_list(ctx: typer.Context,
+                      include_replayed: bool = typer.Option(False, "--all",
+                                                            help="Replayed ones too.")) -> None:
+    """Dead letters with their field errors (the payloads are not printed)."""
+    from leadflow.store.submissions import list_dead_letters
+
+    with Store.from_settings(settings_of(ctx)).session(write=False) as session:
+        letters = list_dead_letters(session, include_replayed=include_replayed)
+    for letter in letters:
+        replayed = f" replayed -> submission {letter.replayed_submission_id}" \
+            if letter.replayed_at else ""
+        typer.echo(f"{letter.id}\t{letter.source}\t{letter.received_at:%Y-%m-%d %H:%M}"
+                       f"{replayed}\t" + "; ".join(str(e) for e in letter.errors))
+
+
+@dead_letters_app.command("replay")
+def dead_letters_replay(ctx: typer.Context, dead_letter_id: int) -> None:
+    """Validate a dead letter again under today's settings; if valid, store it as a lead."""
+    from leadflow.web.sources import replay
+
+    settings = settings_of(ctx)
+    received = replay(Store.from_settings(settings), settings, dead_letter_id)
+    if received.lead_id is None:
+        raise InputError(f"dead letter {dead_letter_id} is still malformed: "
+                         + "; ".join(received.errors))
+    stdout().print(f"dead letter {dead_letter_id} replayed: submission {received.submission_id},"
+                   f" lead {received.lead_id} (a running `leadflow serve` picks it up)")
+
+
+def export_gold(ctx: typer.Context, directory: Path = typer.Argument(
+        ..., file_okay=False, help="Folder to write the cases to.")) -> None:
+    """Write reviewed transcripts and their reviewed answers in the gold format."""
+    from flows.assembly import build_chain
+    from leadflow.web.gold_export import export_gold as run_export
+    from leadflow.web.services import Services
+
+    settings = settings_of(ctx)
+    chain = build_chain(settings)
+    written = run_export(Services(settings=settings, store=chain.store, chain=chain), directory)
+    stdout().print(f"{len(written)} gold case(s) written to {directory}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add serve, users, dead-letters and `eval export-gold` to the CLI."""
+    app.command()(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(dead_letters_app, name="dead-letters")
+    try:  # the LLM engineer's `eval` group, when it exists; else our own
+        from leadflow.commands.extract_cmd import eval_app  # type: ignore[attr-defined]
+    except ImportError:
+        eval_app = typer.Typer(help="Evaluate extractors.", no_args_is_help=True)
+        app.add_typer(eval_app, name="eval")
+    eval_app.command("export-gold")(export_gold)

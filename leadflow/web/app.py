@@ -1,0 +1,89 @@
+"""The app factory: one FastAPI app for intake, review, leads, accounts and the JSON API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from flows.chain import Chain
+from leadflow import __version__
+from leadflow.settings import Settings
+from leadflow.store import Store
+from leadflow.web import api, auth, intake, leads, ops, review
+from leadflow.web.deps import LoginRequired
+from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
+from leadflow.web.services import Services
+
+log = logging.getLogger("leadflow.web")
+
+
+def create_app(
+    settings: Settings,
+    store: Store | None = None,
+    chain: Chain | None = None,
+    *,
+    runner: BatchRunner | None = None,
+) -> FastAPI:
+    """The web app. Pass a store/chain (tests, demo) or they are built from settings; `runner`
+    replaces how the drainer runs a batch (default: by `settings.web.runner`).
+    """
+    if chain is None:
+        from flows.assembly import build_chain
+
+        chain = build_chain(settings, store=store)
+    store = store or chain.store
+    services = Services(settings=settings, store=store, chain=chain)
+    secret = settings.web.session_secret
+    if secret is not None:
+        services.cookie_key = secret.get_secret_value().encode()
+    else:
+        log.warning("LEADFLOW_WEB__SESSION_SECRET is not set: sessions end when the server stops")
+    if settings.web.drain:
+        chosen = runner or (prefect_runner if settings.web.runner == "prefect" else plain_runner)
+        services.drainer = Drainer(chain, chosen, batch=settings.web.drain_batch,
+                                   interval_s=settings.web.drain_interval_s)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if services.drainer is not None:
+            services.drainer.start()
+        yield
+        if services.drainer is not None:
+            await services.drainer.stop()
+
+    app = FastAPI(title="leadflow", version=__version__, lifespan=lifespan,
+                  description="Signed form intake, the reviewers' audit queue, the reps' leads "
+                              "and a token-authenticated JSON API.")
+    app.state.services = services
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for module in (intake, auth, review, leads, ops, api):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        # Browsers get a page; the API and intake keep FastAPI's JSON.
+        if "text/html" in request.headers.get("accept", ""):
+            from leadflow.web.templating import render
+
+            return render(request, "error.html", None, status_code=exc.status_code,
+                          code=exc.status_code, message=exc.detail)
+        from fastapi.exception_handlers import http_exception_handler
+
+        return await http_exception_handler(request, exc)
+
+    @app.get("/", include_in_schema=False)
+    async def _home() -> HTMLResponse:
+        return RedirectResponse("/leads", status_code=303)  # type: ignore[return-value]
+
+    return app

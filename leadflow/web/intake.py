@@ -1,0 +1,93 @@
+"""`POST /intake/{source}`: the signed form webhook. Stores, answers 202, runs the chain later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from flows.receive import Received
+from leadflow.web.deps import ServicesDep
+from leadflow.web.services import Services
+from leadflow.web.signing import SignatureError, verify
+from leadflow.web.sources import accept
+
+router = APIRouter(tags=["intake"])
+log = logging.getLogger("leadflow.web.intake")
+# One intake write at a time per process: on SQLite, writers that collide wait in its busy
+# handler, which sleeps in steps of up to 100 ms; queueing on a lock here keeps p99 low.
+_WRITE_LOCK = threading.Lock()
+
+
+def _accept_serially(svc: Services, source: str, text: str) -> Received:
+    with _WRITE_LOCK:
+        return accept(svc.store, svc.settings, source, text)
+
+
+class Accepted(BaseModel):
+    """A stored submission: its ids; `duplicate` for a re-delivery (nothing runs twice)."""
+
+    submission_id: int
+    lead_id: int
+    duplicate: bool
+    state: str | None = None
+
+
+class Rejected(BaseModel):
+    """A malformed submission, kept as a dead letter, with every field error."""
+
+    detail: str = "submission is malformed"
+    dead_letter_id: int | None
+    errors: list[str]
+
+
+@router.post(
+    "/intake/{source}",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={401: {"description": "unsigned, stale or wrongly signed"},
+               422: {"model": Rejected, "description": "malformed; kept as a dead letter"}},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"type": "object",
+                   "description": "The Google Forms shape (CONNECTORS.md 4.1), or a generic "
+                                  "form mapped by LEADFLOW_WEB__SOURCES"}}}}},
+)
+async def intake(
+    source: str,
+    request: Request,
+    svc: ServicesDep,
+    x_leadflow_signature: Annotated[str | None, Header()] = None,
+    x_leadflow_timestamp: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Verify the signature on the raw body, store it verbatim, answer; the chain runs later."""
+    body = await request.body()
+    web = svc.settings.web
+    try:
+        verify(x_leadflow_signature, body, web.intake_secrets, now=time.time(),
+               tolerance_s=web.signature_tolerance_s, timestamp_header=x_leadflow_timestamp)
+    except SignatureError as exc:
+        # The reason and the sender's address only: never the body or a header's value.
+        client = request.client.host if request.client else "?"
+        log.warning("intake %s refused from %s: %s", source, client, exc)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"signature refused: {exc}") from None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="replace")
+    received = await asyncio.to_thread(_accept_serially, svc, source[:100], text)
+    if received.lead_id is None or received.submission_id is None:
+        log.info("intake %s: dead letter %s (%d error(s))", source, received.dead_letter_id,
+                 len(received.errors))
+        rejected = Rejected(dead_letter_id=received.dead_letter_id, errors=received.errors)
+        return JSONResponse(rejected.model_dump(), status_code=422)
+    if received.runnable and not received.duplicate and svc.drainer is not None:
+        svc.drainer.submit([received.lead_id])
+    accepted = Accepted(submission_id=received.submission_id, lead_id=received.lead_id,
+                        duplicate=received.duplicate, state=received.state)
+    return JSONResponse(accepted.model_dump(), status_code=202)

@@ -1,0 +1,117 @@
+"""The web service's tables (accounts, sessions, tokens, shares, login attempts, ops config)
+beside their in/out models. Created by migration m002_web.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from leadflow.store.types import UTCDateTime, utc_now
+
+
+class Role(StrEnum):
+    """ops: everything; reviewer: the review queue and all leads; rep: own and shared leads."""
+
+    OPS = "ops"
+    REVIEWER = "reviewer"
+    REP = "rep"
+
+
+def _created() -> Any:
+    return Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class User(SQLModel, table=True):
+    """A person who logs in; a rep's `rep_id` is the id leads carry in `Lead.rep`."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    rep_id: str | None = Field(default=None, max_length=100)
+    disabled: bool = False
+    created_at: datetime = _created()
+
+
+class UserOut(BaseModel):
+    """A user as shown to people and the API (never the password hash)."""
+
+    id: int
+    username: str
+    role: Role
+    rep_id: str | None
+    disabled: bool
+
+
+class ApiToken(SQLModel, table=True):
+    """A machine token: only its sha256 is kept; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser: the cookie carries the id, the store its hash and CSRF token."""
+
+    __tablename__ = "web_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    token_hash: str = Field(max_length=64, unique=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class LeadShare(SQLModel, table=True):
+    """Ops shared a lead with a rep who is not its owner."""
+
+    __tablename__ = "lead_shares"
+    __table_args__ = (UniqueConstraint("lead_id", "rep_id", name="uq_lead_shares_lead_rep"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(foreign_key="leads.id")
+    rep_id: str = Field(max_length=100)
+    shared_by: str = Field(max_length=255)
+    created_at: datetime = _created()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One login attempt (user name as typed, client address), for rate limiting."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key", "username", "ip", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=255)
+    ip: str = Field(max_length=64)
+    ok: bool = False
+    at: datetime = _created()
+
+
+class ScoringConfigRow(SQLModel, table=True):
+    """A scoring config ops saved from the web; the newest one is in force for the service."""
+
+    __tablename__ = "scoring_configs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    config: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    version: str = Field(max_length=128)
+    actor: str = Field(max_length=255)
+    reason: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _created()

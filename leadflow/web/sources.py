@@ -1,0 +1,113 @@
+"""Intake sources: the Google Forms shape as is, or a generic JSON form mapped by settings.
+
+The chain re-reads a lead's stored payload in the Google Forms shape (CONNECTORS.md 4.1), so a
+mapped form is stored as that shape with the body it arrived with kept verbatim under
+`raw_body`. A body that fails mapping or validation is dead-lettered as it arrived, so a replay
+after a mapping fix (`leadflow dead-letters replay ID`) maps it again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flows.receive import Received, receive
+from leadflow.errors import InputError
+from leadflow.intake import DEFAULT_FIELD_TITLES, parse_submission
+from leadflow.settings import IntakeSource, Settings
+from leadflow.store import Store
+from leadflow.store.submissions import (
+    add_dead_letter,
+    get_dead_letter,
+    list_dead_letters,
+    mark_dead_letter_replayed,
+)
+
+
+def _at(payload: Any, path: str) -> Any:
+    value = payload
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def map_generic(source: str, mapping: IntakeSource, body: str) -> str:
+    """The Google Forms shape of a generic form body; InputError lists every field problem."""
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"submission is not valid JSON: {exc}", errors=[f"body: {exc}"]) from exc
+    if not isinstance(payload, dict):
+        raise InputError("submission must be a JSON object", errors=["body: not an object"])
+    errors: list[str] = []
+    response_id = _at(payload, mapping.response_id)
+    if response_id in (None, ""):
+        errors.append(f"{mapping.response_id}: missing (the submission's id)")
+    submitted_at = _at(payload, mapping.submitted_at) if mapping.submitted_at else None
+    answers = []
+    for field, path in mapping.fields.items():
+        titles = DEFAULT_FIELD_TITLES.get(field)
+        if titles is None:
+            errors.append(f"mapping: unknown field {field!r}; allowed: "
+                          + ", ".join(DEFAULT_FIELD_TITLES))
+            continue
+        value = _at(payload, path)
+        if value is not None:
+            text = value if isinstance(value, str | list) else str(value)
+            answers.append({"title": titles[0], "value": text})
+    if errors:
+        raise InputError("submission is malformed: " + "; ".join(errors), errors=errors)
+    return json.dumps({
+        "source": source, "response_id": str(response_id),
+        "submitted_at": submitted_at or payload.get("submitted_at"),
+        "answers": answers, "raw_body": body,
+    }, ensure_ascii=False)
+
+
+def _dead_letter(store: Store, source: str, body: str, errors: list[str]) -> Received:
+    with store.session() as session:
+        # A re-delivered malformed body is the same dead letter (as flows.receive does).
+        for letter in list_dead_letters(session, source=source):
+            if letter.raw_payload == body:
+                return Received(dead_letter_id=letter.id, errors=list(letter.errors),
+                                duplicate=True)
+        letter = add_dead_letter(session, source, body, errors)
+        return Received(dead_letter_id=letter.id, errors=errors)
+
+
+def accept(store: Store, settings: Settings, source: str, body: str) -> Received:
+    """Store one submission (or its dead letter) as `flows.receive.receive` does."""
+    mapping = settings.web.sources.get(source)
+    if mapping is None:
+        return receive(store, source, body, default_timezone=settings.form_timezone)
+    try:
+        canonical = map_generic(source, mapping, body)
+        parse_submission(canonical, default_timezone=settings.form_timezone)
+    except InputError as exc:
+        return _dead_letter(store, source, body, exc.errors or [str(exc)])
+    return receive(store, source, canonical, default_timezone=settings.form_timezone)
+
+
+def replay(store: Store, settings: Settings, dead_letter_id: int) -> Received:
+    """Validate a dead letter again under today's settings; on success mark it replayed."""
+    with store.session(write=False) as session:
+        letter = get_dead_letter(session, dead_letter_id)
+    if letter is None:
+        raise InputError(f"no dead letter with id {dead_letter_id} (see `leadflow dead-letters "
+                         "list`)")
+    if letter.replayed_at is not None:
+        raise InputError(f"dead letter {dead_letter_id} was already replayed into submission "
+                         f"{letter.replayed_submission_id}")
+    mapping = settings.web.sources.get(letter.source)
+    try:
+        canonical = (map_generic(letter.source, mapping, letter.raw_payload) if mapping
+                     else letter.raw_payload)
+        parse_submission(canonical, default_timezone=settings.form_timezone)
+    except InputError as exc:
+        return Received(dead_letter_id=dead_letter_id, errors=exc.errors or [str(exc)])
+    received = receive(store, letter.source, canonical, default_timezone=settings.form_timezone)
+    with store.session() as session:
+        mark_dead_letter_replayed(session, dead_letter_id, received.submission_id or 0)
+    return received.model_copy(update={"dead_letter_id": dead_letter_id})

@@ -1,0 +1,107 @@
+"""Review decisions: rescore, CRM write-back with the review id as key, audit, agreement."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from connectors.base.crm import ObjectType
+from leadflow.store.audit import list_audit
+from leadflow.store.extractions import latest_extraction
+from leadflow.store.leads import get_lead
+from tests.web.conftest import login
+from tests.web.seed import Seeded
+
+
+def _lead(seeded: Seeded, lead_id: int):
+    with seeded.world.store.session(write=False) as session:
+        return get_lead(session, lead_id)
+
+
+def _crm(seeded: Seeded, lead_id: int) -> dict:
+    lead = _lead(seeded, lead_id)
+    return seeded.world.crm.get_properties(ObjectType.CONTACT, lead.crm_contact_id,
+                                           ["leadflow_score", "leadflow_review_status",
+                                            "leadflow_budget_tier"])
+
+
+def test_the_queue_lists_flagged_first_then_the_audit_sample(client: TestClient) -> None:
+    login(client, "rita")
+    page = client.get("/review").text
+    assert page.index('href="/review/extractions/1"') < page.index('href="/review/extractions/2"')
+    assert "ambiguous (budget)" in page and "audit sample" in page
+    assert 'extractions/2"' not in client.get("/review?rep=rep-lx").text
+    assert "Nothing to review" in client.get("/review?prompt_version=nope").text
+    assert "Nothing to review" in client.get("/review?since=2999-01-01").text
+
+
+def test_an_override_rescores_writes_back_and_audits(client: TestClient, seeded: Seeded) -> None:
+    assert _crm(seeded, 1)["leadflow_review_status"] == "pending_review"
+    csrf = login(client, "rita")
+    page = client.post("/review/extractions/1/criteria/budget/override",
+                       data={"value": "150k", "reason": "confirmed by email", "csrf_token": csrf})
+    assert "score 95 (Good)" in page.text
+    lead = _lead(seeded, 1)
+    assert (lead.score_total, lead.band, lead.state) == (95, "Good", "scored")
+    crm = _crm(seeded, 1)
+    assert (crm["leadflow_score"], crm["leadflow_review_status"]) == (95, "final")
+    keys = [c["idempotency_key"] for c in seeded.world.crm.calls_to("update_properties")]
+    assert any(key.startswith("review:") for key in keys)
+    with seeded.world.store.session(write=False) as session:
+        event = list_audit(session, lead_id=1, kind="review_override")[0]
+        assert latest_extraction(session, 1).extractor == "reviewer"
+    assert (event.actor, event.reason) == ("rita", "confirmed by email")
+    assert event.before["budget"]["amount"] == "40000" and event.after["score"] == 95
+
+
+def test_an_override_needs_a_valid_value_and_a_reason(client: TestClient) -> None:
+    csrf = login(client, "rita")
+    page = client.post("/review/extractions/1/criteria/authority/override",
+                       data={"value": "emperor", "reason": "x", "csrf_token": csrf})
+    assert "not allowed" in page.text
+    page = client.post("/review/extractions/1/criteria/budget/override",
+                       data={"value": "100000", "reason": " ", "csrf_token": csrf})
+    assert "needs a reason" in page.text
+
+
+def test_approving_a_flagged_lead_makes_its_score_final(client: TestClient, seeded: Seeded
+                                                        ) -> None:
+    csrf = login(client, "rita")
+    client.post("/review/extractions/1/approve", data={"csrf_token": csrf})
+    assert _lead(seeded, 1).state == "scored"
+    assert _crm(seeded, 1)["leadflow_score"] == 65
+    assert _crm(seeded, 1)["leadflow_review_status"] == "final"
+    assert "reviewed" in client.get("/review?status=reviewed").text
+
+
+def test_reject_manual_and_reject_re_extract(client: TestClient, seeded: Seeded) -> None:
+    headers = {"Authorization": f"Bearer {seeded.tokens['rita']}"}
+    manual = client.post("/api/reviews", headers=headers, json={
+        "extraction_id": 2, "decision": "reject", "then": "manual", "reason": "odd call"})
+    assert manual.status_code == 201 and _lead(seeded, 2).state == "needs_review"
+    from tests.web.seed import extraction
+
+    seeded.world.extractor.queue(extraction(flagged=False))
+    again = client.post("/api/reviews", headers=headers, json={
+        "extraction_id": 3, "decision": "reject", "then": "re_extract"})
+    assert again.status_code == 201 and "re-extracted as extraction" in again.json()["message"]
+
+
+def test_api_reviews_and_agreement(client: TestClient, seeded: Seeded) -> None:
+    headers = {"Authorization": f"Bearer {seeded.tokens['rita']}"}
+    client.post("/api/reviews", headers=headers, json={
+        "extraction_id": 1, "decision": "override", "criterion": "budget", "value": "none",
+        "reason": "no budget"})
+    for criterion in ("authority", "need", "timeline"):
+        client.post("/api/reviews", headers=headers, json={
+            "extraction_id": 1, "decision": "approve", "criterion": criterion})
+    reviews = client.get("/api/reviews?extraction_id=1", headers=headers).json()
+    assert [r["decision"] for r in reviews] == ["approve"] * 3 + ["override"]
+    detail = client.get("/api/extractions/1", headers=headers).json()
+    assert detail["score"]["total"] == 65 and len(detail["reviews"]) == 4
+    login(client, "rita")
+    page = client.get("/review/agreement").text
+    assert "75%" in page  # 3 of 4 accepted
+    assert "100%" in page  # recall: every found field the reviewer kept was found
+    bad = client.post("/api/reviews", headers=headers, json={
+        "extraction_id": 1, "decision": "override", "criterion": "budget"})
+    assert bad.status_code == 422
