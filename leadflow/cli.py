@@ -42,12 +42,18 @@ def _register_commands() -> None:
         backtest_cmd,
         chain_cmd,
         config_cmd,
+        doctor_cmd,
+        extract_cmd,
         flows_cmd,
+        forms_cmd,
+        hubspot_cmd,
         prefect_cmd,
         score_cmd,
+        web_cmd,
     )
 
-    for module in (score_cmd, config_cmd, chain_cmd, flows_cmd, prefect_cmd, backtest_cmd):
+    for module in (score_cmd, config_cmd, chain_cmd, flows_cmd, prefect_cmd, backtest_cmd,
+                   forms_cmd, extract_cmd, doctor_cmd, hubspot_cmd, web_cmd):
         module.register(app)
 
 
