@@ -10,14 +10,19 @@ from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
 from leadflow.settings import Settings
 from leadflow.store import Store
+from leadflow.store.scoring_configs import saved_config
 from leadflow.store.types import utc_now
 from leadflow.wiring import Connectors, build_connectors
-from scoring.config import ScoringConfig, default_config, load_config
+from scoring.config import ScoringConfig, default_config, load_config, parse_config
 from scoring.predictive.artifact import load_model
 
 
-def scoring_config(settings: Settings) -> ScoringConfig:
-    """The configured scoring config, or the bundled default (DESIGN.md seed facts)."""
+def scoring_config(settings: Settings, store: Store) -> ScoringConfig:
+    """The config ops last saved in the store; else the configured file; else the default."""
+    with store.session(write=False) as session:
+        saved = saved_config(session)
+    if saved is not None:
+        return parse_config(saved)
     return load_config(settings.scoring_config) if settings.scoring_config else default_config()
 
 
@@ -33,7 +38,7 @@ def build_chain(
     return Chain(
         store=store,
         connectors=connectors or build_connectors(settings, store),
-        config=scoring_config(settings),
+        config=scoring_config(settings, store),
         retry=settings.retries,
         capabilities=tuple(settings.product_capabilities),
         default_timezone=settings.form_timezone,

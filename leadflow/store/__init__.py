@@ -3,7 +3,7 @@
     from leadflow.store import Store, leads
     store = Store.from_settings(settings)
     with store.session() as session:          # one transaction
-        lead, created = leads.create_lead(session, submission_id=1, email="a@b.co")
+        lead = leads.create_lead(session, submission_id=1, email="a@b.co")
 
 Query functions take the session first so several of them can share one transaction.
 """
@@ -29,6 +29,7 @@ from leadflow.store.models import (
     StepRun,
     Submission,
 )
+from leadflow.store.scoring_configs import ScoringConfigRow
 
 __all__ = [
     "AuditEvent",
@@ -45,6 +46,7 @@ __all__ = [
     "Notification",
     "Review",
     "ScoreRow",
+    "ScoringConfigRow",
     "StepRun",
     "Store",
     "Submission",

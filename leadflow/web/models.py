@@ -1,5 +1,6 @@
-"""The web service's tables (accounts, sessions, tokens, shares, login attempts, ops config)
-beside their in/out models. Created by migration m002_web.
+"""The web service's tables (accounts, sessions, tokens, shares, login attempts) beside their
+in/out models. Created by migration m002_web (which also creates `scoring_configs`, whose model
+lives in leadflow/store/scoring_configs.py because every command reads it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from leadflow.store.types import UTCDateTime, utc_now
@@ -102,16 +103,3 @@ class LoginAttempt(SQLModel, table=True):
     ip: str = Field(max_length=64)
     ok: bool = False
     at: datetime = _created()
-
-
-class ScoringConfigRow(SQLModel, table=True):
-    """A scoring config ops saved from the web; the newest one is in force for the service."""
-
-    __tablename__ = "scoring_configs"
-
-    id: int | None = Field(default=None, primary_key=True)
-    config: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
-    version: str = Field(max_length=128)
-    actor: str = Field(max_length=255)
-    reason: str | None = Field(default=None, sa_type=Text)
-    created_at: datetime = _created()

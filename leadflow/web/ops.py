@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from leadflow.errors import ConfigError
 from leadflow.store.audit import append_audit
+from leadflow.store.scoring_configs import ScoringConfigRow
 from leadflow.web.deps import OPS, ServicesDep, Viewer, api_roles, form_roles, page_roles
-from leadflow.web.models import ScoringConfigRow
 from leadflow.web.services import Services
 from leadflow.web.templating import render
 from scoring.bands import band_ranges, with_band_min

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from flows.chain import Chain
 from leadflow.settings import Settings
 from leadflow.store import Store
+from leadflow.store.scoring_configs import saved_config
 from leadflow.web.drainer import Drainer
-from leadflow.web.models import ScoringConfigRow
 from scoring.config import ScoringConfig, parse_config
 
 
@@ -26,14 +26,9 @@ class Services:
 
     def config(self) -> ScoringConfig:
         """The scoring config in force: the newest one ops saved, else the chain's."""
-        from sqlmodel import col, select
-
         with self.store.session(write=False) as session:
-            row = session.exec(
-                select(ScoringConfigRow).order_by(col(ScoringConfigRow.id).desc())).first()
-        if row is None:
-            return self.chain.config
-        return parse_config(row.config)
+            saved = saved_config(session)
+        return self.chain.config if saved is None else parse_config(saved)
 
     def chain_now(self) -> Chain:
         """The chain with the config in force (for review rescoring)."""
