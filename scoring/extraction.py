@@ -73,6 +73,9 @@ class Extraction(BaseModel):
     extractor: str
     model: str | None = None
     prompt_version: str | None = None
+    # The output schema's hash for LLM extractions: with the transcript, prompt version and
+    # model it makes the cache key, so a stored extraction answers the same question again.
+    schema_hash: str | None = None
 
     @property
     def needs_review(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -32,6 +34,10 @@ class Transcript(BaseModel):
     def text(self) -> str:
         """The full text that evidence offsets refer to."""
         return "\n".join(f"{segment.speaker}: {segment.text}" for segment in self.segments)
+
+    def content_hash(self) -> str:
+        """sha256 of `text`: identifies the transcript in cache keys and extraction records."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
 
     def segment_spans(self) -> list[tuple[int, int]]:
         """(start, end) character offsets of each segment's own text inside `text`."""

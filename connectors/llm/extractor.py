@@ -8,7 +8,6 @@ record every attempt. Chunk answers are merged, evidence verified, and the resul
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -33,7 +32,7 @@ from connectors.llm.merge import merge_answers
 from connectors.llm.schema import BantExtraction, schema_hash
 from leadflow.settings import LLMSettings
 from leadflow.store import Store
-from leadflow.store.extractions import add_extraction, find_extraction_by_cache_key, to_extraction
+from leadflow.store.extractions import find_extraction_by_cache_key, to_extraction
 from prompts.rendering import prompt_version, render
 from scoring.extraction import Extraction, ExtractionContext
 from scoring.transcript import Transcript
@@ -75,7 +74,7 @@ class ExtractionRun:
 
 def transcript_hash(transcript: Transcript) -> str:
     """The cache key's transcript part: sha256 of the text evidence offsets refer to."""
-    return hashlib.sha256(transcript.text.encode()).hexdigest()
+    return transcript.content_hash()
 
 
 class LlmExtractor:
@@ -133,12 +132,9 @@ class LlmExtractor:
         merged = merge_answers(answers).to_extraction(
             stated_on=context.stated_on, extractor=self.name, model=self.model,
             prompt_version=version)
-        extraction = apply_verification(merged, transcript)
-        if self.use_cache and context.lead_id is not None:
-            # The cache row (ExtractionRow needs a lead); the chain stores its own copy too.
-            with self.store.session() as session:
-                add_extraction(session, lead_id=context.lead_id, transcript_hash=digest,
-                               extraction=extraction, schema_hash=self.schema_hash)
+        # The chain stores the result with its schema hash: that row is the cache entry.
+        extraction = apply_verification(merged, transcript).model_copy(
+            update={"schema_hash": self.schema_hash})
         return ExtractionRun(extraction, usage, chunks=len(chunks))
 
     def _variables(

@@ -27,7 +27,7 @@ def add_extraction(
         extractor=extraction.extractor,
         model=extraction.model,
         prompt_version=extraction.prompt_version,
-        schema_hash=schema_hash,
+        schema_hash=schema_hash or extraction.schema_hash,
         language=extraction.language,
         answers=data["answers"],
         fields=data["fields"],

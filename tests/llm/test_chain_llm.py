@@ -125,6 +125,8 @@ def test_the_same_transcript_prompt_model_and_schema_comes_from_the_cache(
     fake_openai.queue(Reply.answer(valid_answer()))
     lead_id = run_through(world)
     context = ExtractionContext(lead_id=lead_id, product_capabilities=CAPABILITIES)
+    with world.store.session(write=False) as session:
+        assert len(list_extractions(session, lead_id)) == 1  # the chain's row is the cache
     again = extractor.run(CALL, context)
     assert again.cached and again.usage.calls == 0
     assert again.extraction.answers.budget.amount == 150000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -100,8 +99,7 @@ def register(registry: Registry) -> None:
     def wait_for(ctx: ActionContext, params: MeetingOf) -> dict[str, Any]:
         """Wait (without holding anything) until the meeting's transcript is ready."""
         transcript = _ready_transcript(ctx, params)
-        digest = hashlib.sha256(transcript.text.encode()).hexdigest()
-        return {"transcript_hash": digest, "segments": len(transcript.segments),
+        return {"transcript_hash": transcript.content_hash(), "segments": len(transcript.segments),
                 "language": transcript.language}
 
     @registry.action("extract.bant", MeetingOf, apply=_apply_extraction)
@@ -119,5 +117,5 @@ def register(registry: Registry) -> None:
         # Verified here whatever the extractor did: no field counts without a quote from the call.
         extraction = apply_verification(
             ctx.chain.connectors.extractor.extract(transcript, context), transcript)
-        digest = hashlib.sha256(transcript.text.encode()).hexdigest()
-        return {"extraction": extraction.model_dump(mode="json"), "transcript_hash": digest}
+        return {"extraction": extraction.model_dump(mode="json"),
+                "transcript_hash": transcript.content_hash()}
