@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from connectors.base import LeadNotification
 from connectors.base.crm import ObjectType
-from flows.explain import REVIEW_FINAL, REVIEW_PENDING, write_back_properties
+from flows.explain import REVIEW_FINAL, REVIEW_PENDING, explanation, write_back_properties
 from leadflow.errors import ConnectorError, InputError
 from leadflow.store.audit import append_audit
 from leadflow.store.extractions import add_extraction, get_extraction, to_extraction
@@ -108,6 +109,27 @@ def _write_back(svc: Services, lead: Lead, scored: Score, *, final: bool, key: s
             append_audit(session, kind="review_write_back_failed", lead_id=lead.id,
                          actor="system", reason=str(exc), detail={"idempotency_key": key})
         return str(exc)
+    if final:
+        return _notify_rep(svc, lead, scored)
+    return None
+
+
+def _notify_rep(svc: Services, lead: Lead, scored: Score) -> str | None:
+    """Tell the rep once that the reviewed score is final (the chain held the message back)."""
+    reps = {rep.id: rep for rep in svc.chain.connectors.calendar.reps()}
+    rep = reps.get(lead.rep or "")
+    try:
+        svc.chain.connectors.notifier.notify(
+            LeadNotification(
+                recipient=rep.email if rep else (lead.rep or "sales"),
+                title=f"{lead.name or lead.email}: {scored.total}/100 ({scored.band}), reviewed",
+                text=explanation(scored), lead_email=lead.email, lead_name=lead.name,
+                score=scored.total, band=scored.band,
+                fields={c.criterion.value: c.tier for c in scored.components}),
+            idempotency_key=f"{lead.submission_id}:review:notify")
+    except ConnectorError as exc:
+        log.warning("notifying the rep of lead %s failed: %s", lead.id, exc)
+        return f"score final in the CRM, but the rep was not notified: {exc}"
     return None
 
 

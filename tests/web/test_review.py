@@ -66,11 +66,17 @@ def test_an_override_needs_a_valid_value_and_a_reason(client: TestClient) -> Non
 def test_approving_a_flagged_lead_makes_its_score_final(client: TestClient, seeded: Seeded
                                                         ) -> None:
     csrf = login(client, "rita")
+    sent_before = len(seeded.world.notifier.sent)
     client.post("/review/extractions/1/approve", data={"csrf_token": csrf})
     assert _lead(seeded, 1).state == "scored"
     assert _crm(seeded, 1)["leadflow_score"] == 65
     assert _crm(seeded, 1)["leadflow_review_status"] == "final"
     assert "reviewed" in client.get("/review?status=reviewed").text
+    # The chain held the rep's message back for review; now it goes, once.
+    [(message, _)] = seeded.world.notifier.sent[sent_before:]
+    assert message.score == 65 and message.title.endswith("reviewed")
+    client.post("/review/extractions/1/approve", data={"csrf_token": csrf})
+    assert len(seeded.world.notifier.sent) == sent_before + 1
 
 
 def test_reject_manual_and_reject_re_extract(client: TestClient, seeded: Seeded) -> None:
