@@ -8,6 +8,7 @@ from datetime import datetime
 from connectors.llm.client import build_client
 from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
+from flows.run_slots import RunSlots
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.store.scoring_configs import saved_config
@@ -46,7 +47,16 @@ def build_chain(
         clock=clock,
         predictive=load_model(settings.predictive_model) if settings.predictive_model else None,
         llm=_structured_llm(settings, store),
+        run_slots=_run_slots(settings),
     )
+
+
+def _run_slots(settings: Settings) -> RunSlots | None:
+    """The flow-run cap for the embedded SQLite Prefect server; none for an external server."""
+    if settings.prefect_api_url is not None or settings.max_concurrent_flow_runs == 0:
+        return None
+    folder = (settings.data_dir / "prefect" / "run-slots").resolve()
+    return RunSlots(folder, settings.max_concurrent_flow_runs)
 
 
 def _structured_llm(settings: Settings, store: Store) -> OpenAIStructuredLLM | None:

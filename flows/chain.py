@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from connectors.base.llm import StructuredLLM
 from flows.retrying import call_with_retries
+from flows.run_slots import RunSlots
 from leadflow.errors import ConnectorError, ExtractionError, InputError, LeadflowError
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
@@ -46,6 +47,8 @@ class Chain:
     llm: StructuredLLM | None = None
     # A learned model (scoring.predictive.artifact.SavedModel) scored beside BANT, if configured.
     predictive: Any = None
+    # Caps concurrent flow runs on the embedded SQLite Prefect server; None: no cap.
+    run_slots: RunSlots | None = None
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
 

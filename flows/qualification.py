@@ -8,7 +8,8 @@ holds a worker: `collect_transcripts` runs on a schedule and picks up what becam
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -58,8 +59,24 @@ def _record_run(chain: Chain, spec: FlowSpec, lead_ids: Sequence[int]) -> None:
             "spec": spec.name, "version": spec.version, "leads": len(lead_ids)})
 
 
+@asynccontextmanager
+async def _slot(chain: Chain) -> AsyncIterator[None]:
+    """Hold one of the embedded server's flow-run slots, when there is a cap."""
+    if chain.run_slots is None:
+        yield
+        return
+    async with chain.run_slots.hold():
+        yield
+
+
 async def _advance(chain: Chain, lead_ids: Sequence[int], steps: Sequence[SpecStep]
                    ) -> list[Progress]:
+    async with _slot(chain):
+        return await _advance_held(chain, lead_ids, steps)
+
+
+async def _advance_held(chain: Chain, lead_ids: Sequence[int], steps: Sequence[SpecStep]
+                        ) -> list[Progress]:
     _record_run(chain, steps[0].spec, lead_ids)
     results: list[Progress] = []
     for start in range(0, len(lead_ids), MAX_BATCH):
@@ -112,5 +129,6 @@ async def collect_transcripts(
 async def run_batch_spec(steps: list[SpecStep], chain: Chain | None = None) -> dict[str, Any]:
     """A batch spec (e.g. rescoring every lead): its steps run once, over everything."""
     chain = chain or chain_from_settings()
-    _record_run(chain, steps[0].spec, [])
-    return await asyncio.to_thread(run_batch, chain, steps)
+    async with _slot(chain):
+        _record_run(chain, steps[0].spec, [])
+        return await asyncio.to_thread(run_batch, chain, steps)

@@ -177,6 +177,8 @@ class Settings(BaseSettings):
     retries: RetrySettings = Field(default_factory=RetrySettings)
     # Leads processed at once inside one batch flow run (SQLite-backed servers want few).
     max_concurrent_leads: int = Field(default=4, ge=1)
+    # Flow runs at once across processes on the embedded SQLite Prefect server (0: no cap).
+    max_concurrent_flow_runs: int = Field(default=2, ge=0)
     form_timezone: str = "UTC"
     hubspot: HubSpotSettings = Field(default_factory=HubSpotSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
