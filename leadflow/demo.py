@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import math
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,11 @@ from flows.receive import Received, receive
 from leadflow.lead_views import ranked_leads
 from leadflow.rendering import lead_table
 from leadflow.settings import Settings
-from leadflow.store import Store
+from leadflow.store import ScoringConfigRow, Store
+from leadflow.store.scoring_configs import saved_config
 from leadflow.store.types import utc_now
+from leadflow.wiring import transcripts_dir
+from scoring.config import load_config
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "examples" / "demo"
 # What the demo's product does; need matching compares the leads' stated needs to these.
@@ -32,13 +36,30 @@ DEMO_CAPABILITIES = [
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The user's settings with the demo's transcripts, notifier and product filled in."""
-    updates: dict[str, Any] = {"transcripts_dir": DEMO_DIR / "transcripts", "notifier": "jsonl"}
+    """The user's settings with the demo's notifier and product filled in."""
+    updates: dict[str, Any] = {"notifier": "jsonl"}
     if not settings.product_capabilities:
         updates["product_capabilities"] = DEMO_CAPABILITIES
-    if settings.scoring_config is None:
-        updates["scoring_config"] = DEMO_DIR / "scoring.yaml"
     return settings.model_copy(update=updates)
+
+
+def install_demo_data(settings: Settings, store: Store) -> None:
+    """Put the sample transcripts where the transcripts connector looks, and the demo's scoring
+    config (with exchange rates for the reais and euro budgets) in force, unless the user set
+    their own; later commands (`leadflow serve`, `collect`) then see what the demo saw."""
+    folder = transcripts_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    for sample in (DEMO_DIR / "transcripts").iterdir():
+        if not (folder / sample.name).exists():
+            shutil.copy2(sample, folder / sample.name)
+    if settings.scoring_config is not None:
+        return
+    with store.session() as session:
+        if saved_config(session) is None:
+            config = load_config(DEMO_DIR / "scoring.yaml")
+            session.add(ScoringConfigRow(config=config.model_dump(mode="json"),
+                                         version=config.version, actor="leadflow demo",
+                                         reason="the demo's config: default plus fx rates"))
 
 
 def _proposed_times(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,6 +119,7 @@ def run_demo(settings: Settings, console: Console) -> int:
     """Run the demo end to end and print the ranked table; returns the process exit code."""
     settings = demo_settings(settings)
     store = Store.from_settings(settings)
+    install_demo_data(settings, store)
     chain = build_chain(settings, store=store)
     console.print(f"[bold]leadflow demo[/] (store: {settings.data_dir}/, "
                   f"extractor: {chain.connectors.extractor.name})")
