@@ -1,7 +1,6 @@
 """The BANT qualification chain's steps, read from flows/specs/bant_qualification.yaml.
 
-The spec is the one source of truth; `ALL_STEPS` (also `QUALIFY_STEPS`, kept for callers that
-ran the chain in two halves) is loaded on first use, not at import.
+The spec is the one source of truth; its steps are loaded on first use, not at import.
 """
 
 from __future__ import annotations
@@ -31,9 +30,3 @@ def bant_steps() -> tuple[Any, ...]:
     from flows.spec.engine import load_steps  # the engine's actions import this module
 
     return tuple(load_steps())
-
-
-def __getattr__(name: str) -> Any:
-    if name in {"ALL_STEPS", "QUALIFY_STEPS"}:
-        return bant_steps()
-    raise AttributeError(name)

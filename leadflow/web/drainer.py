@@ -26,9 +26,9 @@ log = logging.getLogger("leadflow.web.drainer")
 async def plain_runner(chain: Chain, lead_ids: list[int]) -> Any:
     """Qualify steps without Prefect (tests, `LEADFLOW_WEB__RUNNER=plain`)."""
     from flows.runner import advance_leads
-    from flows.steps import QUALIFY_STEPS
+    from flows.steps import bant_steps
 
-    return await advance_leads(chain, lead_ids, QUALIFY_STEPS,
+    return await advance_leads(chain, lead_ids, bant_steps(),
                                max_concurrency=chain.max_concurrency)
 
 

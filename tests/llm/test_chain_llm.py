@@ -11,7 +11,7 @@ from connectors.base.crm import ObjectType
 from connectors.llm import LlmExtractor, build_client
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import ALL_STEPS
+from flows.steps import bant_steps
 from leadflow.store.extractions import list_extractions
 from leadflow.store.leads import get_lead
 from leadflow.store.llm_calls import list_llm_calls
@@ -45,9 +45,9 @@ def run_through(world: World, transcript=CALL) -> int:
     received = receive(world.store, "google_forms", submission(0))
     assert received.lead_id is not None
     world.transcripts.add(transcript, lead_email="lead0@example.com")
-    asyncio.run(advance_leads(world.chain, [received.lead_id], ALL_STEPS))
+    asyncio.run(advance_leads(world.chain, [received.lead_id], bant_steps()))
     world.clock.now += timedelta(days=5)
-    asyncio.run(advance_leads(world.chain, [received.lead_id], ALL_STEPS))
+    asyncio.run(advance_leads(world.chain, [received.lead_id], bant_steps()))
     return received.lead_id
 
 

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from connectors.base import Rep
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import ALL_STEPS, QUALIFY_STEPS
+from flows.steps import bant_steps
 from leadflow.settings import Settings, WebSettings
 from leadflow.store.leads import update_lead
 from leadflow.web.accounts import add_token, add_user
@@ -106,12 +106,12 @@ def seed(folder: Path) -> Seeded:
         received = receive(world.store, "google_forms", submission(index))
         assert received.lead_id is not None
         ids.append(received.lead_id)
-    asyncio.run(advance_leads(world.chain, ids, QUALIFY_STEPS, max_concurrency=1))
+    asyncio.run(advance_leads(world.chain, ids, bant_steps(), max_concurrency=1))
     world.clock.now += timedelta(days=3)
     for index, flagged in ((0, True), (1, False), (2, False)):
         world.transcripts.add(TRANSCRIPT, lead_email=f"lead{index}@example.com")
         world.extractor.queue(extraction(flagged=flagged))
-        asyncio.run(advance_leads(world.chain, [ids[index]], ALL_STEPS, max_concurrency=1))
+        asyncio.run(advance_leads(world.chain, [ids[index]], bant_steps(), max_concurrency=1))
     with world.store.session() as session:
         for lead_id, rep in zip(ids, ("rep-ny", "rep-ny", "rep-lx", "rep-lx"), strict=True):
             update_lead(session, lead_id, rep=rep)
