@@ -6,7 +6,7 @@ from datetime import datetime
 from itertools import count
 
 from connectors.base.calendars import BusyInterval, Meeting, MeetingRequest, MeetingStatus, Rep
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 from connectors.scheduling import RepLoad, busy_intervals, choose_slot, require_utc
 from leadflow.errors import PermanentError
 
@@ -25,15 +25,18 @@ class InMemoryCalendar(Scripted):
         self._booked_seq: dict[str, int] = {}
         self.unreadable: set[str] = set()
 
+    @synchronized
     def reps(self) -> list[Rep]:
         """Every rep, ordered by id."""
         self._call("reps")
         return sorted(self._reps.values(), key=lambda rep: rep.id)
 
+    @synchronized
     def mark_unreadable(self, rep_id: str) -> None:
         """Make a rep's calendar unreadable: free_busy reports None and booking skips them."""
         self.unreadable.add(rep_id)
 
+    @synchronized
     def free_busy(
         self, rep_ids: list[str], start: datetime, end: datetime
     ) -> dict[str, list[BusyInterval] | None]:
@@ -42,6 +45,7 @@ class InMemoryCalendar(Scripted):
         start, end = require_utc(start, "start"), require_utc(end, "end")
         return {rep_id: self._busy(rep_id, start, end) for rep_id in rep_ids}
 
+    @synchronized
     def book_first_available(self, request: MeetingRequest, *, idempotency_key: str) -> Meeting:
         """Book the first free proposed time, round-robin (see Calendar.book_first_available)."""
         self._call("book_first_available", request=request, idempotency_key=idempotency_key)
@@ -67,6 +71,7 @@ class InMemoryCalendar(Scripted):
         self._booked_seq[meeting.id] = len(self._booked_seq) + 1
         return meeting
 
+    @synchronized
     def cancel(self, meeting_id: str) -> None:
         """Cancel a meeting; twice is harmless (see Calendar.cancel)."""
         self._call("cancel", meeting_id=meeting_id)

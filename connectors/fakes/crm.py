@@ -21,7 +21,7 @@ from connectors.crm_rules import (
     check_properties,
     company_of,
 )
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 from leadflow.errors import PermanentError
 
 NAME = "fake_crm"
@@ -40,6 +40,7 @@ class InMemoryCRM(Scripted):
         self._deal_by_key: dict[str, str] = {}
         self._activity_by_key: dict[str, str] = {}
 
+    @synchronized
     def upsert_contact(self, contact: ContactInput, *, idempotency_key: str) -> ContactRecord:
         """Create or update the contact with this email (see CRM.upsert_contact)."""
         self._call("upsert_contact", contact=contact, idempotency_key=idempotency_key)
@@ -62,6 +63,7 @@ class InMemoryCRM(Scripted):
             row["company_id"] = self._company(*company)
         return self._contact_record(contact_id, created=created)
 
+    @synchronized
     def ensure_open_deal(
         self,
         contact_id: str,
@@ -99,6 +101,7 @@ class InMemoryCRM(Scripted):
             )
         return DealRecord(id=deal_id, created=created, **row)
 
+    @synchronized
     def get_properties(
         self, object_type: ObjectType, object_id: str, names: list[str]
     ) -> dict[str, PropertyValue | None]:
@@ -112,6 +115,7 @@ class InMemoryCRM(Scripted):
         custom = self.properties.get((object_type, object_id), {})
         return {name: row.get(name) if name in builtin else custom.get(name) for name in names}
 
+    @synchronized
     def update_properties(
         self,
         object_type: ObjectType,
@@ -133,6 +137,7 @@ class InMemoryCRM(Scripted):
         checked = check_properties(object_type, properties, connector=NAME)
         self.properties.setdefault((object_type, object_id), {}).update(checked)
 
+    @synchronized
     def log_activity(
         self,
         contact_id: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 from leadflow.errors import ExtractionError
 from scoring.extraction import Extraction, ExtractionContext
 from scoring.transcript import Transcript
@@ -21,10 +21,12 @@ class ScriptedExtractor(Scripted):
         self.name = name
         self._answers: deque[Extraction | Exception] = deque(answers)
 
+    @synchronized
     def queue(self, *answers: Extraction | Exception) -> None:
         """Add answers (or errors to raise) to the end of the script."""
         self._answers.extend(answers)
 
+    @synchronized
     def extract(self, transcript: Transcript, context: ExtractionContext) -> Extraction:
         """The next scripted answer; an exception in the script is raised instead."""
         self._call("extract", transcript=transcript, context=context)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors.base.llm import M
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 from leadflow.errors import ExtractionError, InvalidOutputError
 
 
@@ -20,10 +20,12 @@ class ScriptedLLM(Scripted):
         self.name = "scripted-llm"
         self._answers: deque[dict[str, Any] | Exception] = deque(answers or [])
 
+    @synchronized
     def queue(self, *answers: dict[str, Any] | Exception) -> None:
         """Add answers (dicts the schema should accept, or errors to raise)."""
         self._answers.extend(answers)
 
+    @synchronized
     def complete(
         self,
         messages: list[dict[str, str]],

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from connectors.base.notifier import LeadNotification, NotificationReceipt
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 
 NAME = "fake_notifier"
 
@@ -20,6 +20,7 @@ class InMemoryNotifier(Scripted):
         self._by_key: dict[str, NotificationReceipt] = {}
         self._clock = clock
 
+    @synchronized
     def notify(
         self, notification: LeadNotification, *, idempotency_key: str
     ) -> NotificationReceipt:

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def synchronized(method: F) -> F:
+    """Run a fake's method under its lock: the chain calls connectors from worker threads."""
+
+    @functools.wraps(method)
+    def locked(self: Scripted, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 class Scripted:
     """Records each call in `.calls` as (method, args) and raises the failures a test scripted."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._next: dict[str, deque[Exception]] = {}
         self._always: dict[str, Exception] = {}

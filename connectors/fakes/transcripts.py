@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.base.calendars import Meeting
 from connectors.base.shared import normalize_email
-from connectors.fakes.scripting import Scripted
+from connectors.fakes.scripting import Scripted, synchronized
 from scoring.transcript import Transcript
 
 
@@ -16,6 +16,7 @@ class InMemoryTranscripts(Scripted):
         self.by_meeting: dict[str, Transcript] = {}
         self.by_email: dict[str, Transcript] = {}
 
+    @synchronized
     def add(
         self,
         transcript: Transcript,
@@ -31,6 +32,7 @@ class InMemoryTranscripts(Scripted):
         if lead_email is not None:
             self.by_email[normalize_email(lead_email)] = transcript
 
+    @synchronized
     def find_transcript(self, meeting: Meeting, lead_email: str) -> Transcript | None:
         """The transcript added for the meeting or the lead, else None (not ready yet)."""
         self._call("find_transcript", meeting=meeting, lead_email=lead_email)
