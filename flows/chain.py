@@ -80,7 +80,8 @@ class Waiting(Exception):
     """Raised by a step body when its input is not ready yet (e.g. no transcript)."""
 
 
-# What a step body returns: its result (stored), and how to apply it to the store.
+# A step body returns its result (stored); Apply records it on the lead (ids, state) in the
+# step's own transaction.
 Apply = Callable[[Session, Lead, dict[str, Any]], None]
 Body = Callable[[Chain, Lead], dict[str, Any]]
 
@@ -153,12 +154,3 @@ def run_step(
 
 
 _STOPPED_STATES = {LeadState.FAILED.value, LeadState.NEEDS_REVIEW.value}
-
-
-def step_result(chain: Chain, lead: Lead, step: str) -> dict[str, Any]:
-    """The stored result of a step that succeeded earlier for this lead."""
-    with chain.store.session(write=False) as session:
-        run = get_step_run(session, step_key(lead.submission_id, step))
-    if run is None or run.status != StepStatus.SUCCEEDED or run.result is None:
-        raise InputError(f"lead {lead.id}: step {step} has not succeeded yet")
-    return run.result

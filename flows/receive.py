@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from leadflow.errors import InputError
-from leadflow.intake import parse_submission
+from leadflow.intake import LeadForm, parse_submission
 from leadflow.store import Store
-from leadflow.store.leads import create_lead, get_lead_by_submission, set_lead_state
+from leadflow.store.leads import (
+    insert_lead,
+    lead_of_submission,
+    normalise_email,
+    set_lead_state,
+)
 from leadflow.store.models import Lead, LeadState
-from leadflow.store.submissions import add_dead_letter, add_submission, list_dead_letters
+from leadflow.store.submissions import add_dead_letter, find_dead_letter, insert_submission
 
 
 class Received(BaseModel):
@@ -37,35 +43,54 @@ def receive(store: Store, source: str, raw: str, *, default_timezone: str = "UTC
         form = parse_submission(raw, default_timezone=default_timezone)
     except InputError as exc:
         with store.session() as session:
-            # A re-delivered malformed payload is the same dead letter, not a new one.
-            for letter in list_dead_letters(session, source=source):
-                if letter.raw_payload == raw:
-                    return Received(dead_letter_id=letter.id, errors=list(letter.errors),
-                                    duplicate=True)
-            letter = add_dead_letter(session, source, raw, exc.errors or [str(exc)])
-            return Received(dead_letter_id=letter.id, errors=exc.errors or [str(exc)])
+            return keep_dead_letter(session, source, raw, exc.errors or [str(exc)])
     with store.session() as session:
-        submission, created = add_submission(session, source, form.response_id, raw)
-        assert submission.id is not None
-        lead = get_lead_by_submission(session, submission.id)
-        if lead is None:
-            lead = create_lead(session, submission_id=submission.id, email=form.email,
-                               name=form.name, company=form.company, language=form.language)
-            earlier = _lead_in_progress(session, form.email, before=lead.id or 0)
+        return store_form(session, source, raw, form)
+
+
+def keep_dead_letter(session: Session, source: str, raw: str, errors: list[str]) -> Received:
+    """Keep a malformed submission; a re-delivered one is the same dead letter, not a new one."""
+    letter = find_dead_letter(session, source, raw)
+    if letter is not None:
+        return Received(dead_letter_id=letter.id, errors=list(letter.errors), duplicate=True)
+    letter = add_dead_letter(session, source, raw, errors)
+    return Received(dead_letter_id=letter.id, errors=errors)
+
+
+def store_form(session: Session, source: str, raw: str, form: LeadForm) -> Received:
+    """Store a validated submission verbatim and its lead, in the caller's transaction.
+
+    Intake's hot path, so Core statements (the store's insert_* functions): a new submission
+    costs four statements, a re-delivery two; only the rare same-person case goes through
+    the audited ORM `set_lead_state`.
+    """
+    connection = session.connection()
+    submission_id, created = insert_submission(connection, source, form.response_id, raw)
+    found = None if created else lead_of_submission(connection, submission_id)
+    if found is None:
+        lead_id = insert_lead(connection, submission_id=submission_id, email=form.email,
+                              name=form.name, company=form.company, language=form.language)
+        if lead_id is not None:
+            state, note = LeadState.RECEIVED.value, None
+            earlier = connection.execute(_EARLIER_IN_PROGRESS, {
+                "email": normalise_email(form.email), "before": lead_id}).scalar()
             if earlier is not None:
-                set_lead_state(session, lead.id or 0, LeadState.DUPLICATE,
-                               reason=f"same person as lead {earlier}, which is in progress")
-        return Received(lead_id=lead.id, submission_id=submission.id, duplicate=not created,
-                        state=lead.state, note=lead.state_reason)
+                note = f"same person as lead {earlier}, which is in progress"
+                state = set_lead_state(session, lead_id, LeadState.DUPLICATE, reason=note).state
+            return Received(lead_id=lead_id, submission_id=submission_id,
+                            duplicate=not created, state=state, note=note)
+        found = lead_of_submission(connection, submission_id)  # a concurrent writer's lead
+        assert found is not None
+    return Received(lead_id=found.id, submission_id=submission_id, duplicate=not created,
+                    state=found.state, note=found.state_reason)
 
 
 _IN_PROGRESS = {LeadState.RECEIVED, LeadState.CRM_SYNCED, LeadState.MEETING_BOOKED,
                 LeadState.AWAITING_TRANSCRIPT, LeadState.EXTRACTING}
-
-
-def _lead_in_progress(session: Session, email: str, *, before: int) -> int | None:
-    """The id of an earlier lead of this person still on its way to a score, if any."""
-    query = select(Lead.id).where(Lead.email == email, Lead.id < before,
-                                  col(Lead.state).in_([state.value for state in _IN_PROGRESS]))
-    return session.exec(query.order_by(col(Lead.id))).first()
-
+# The id of an earlier lead of this person still on its way to a score (built once: hot path).
+_EARLIER_IN_PROGRESS = (
+    select(Lead.id)
+    .where(Lead.email == bindparam("email"), col(Lead.id) < bindparam("before"),
+           col(Lead.state).in_(sorted(state.value for state in _IN_PROGRESS)))
+    .order_by(col(Lead.id)).limit(1)
+)

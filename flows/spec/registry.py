@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
-from flows.chain import Chain
+from flows.chain import Apply, Chain
 from leadflow.store.models import Lead
 
 
@@ -41,9 +41,6 @@ class ActionContext:
 
 
 Handler = Callable[[ActionContext, Any], dict[str, Any]]
-# Records an action's result on the lead (ids, state) in the step's own transaction.
-Apply = Callable[[Session, Lead, dict[str, Any]], None]
-
 
 def no_apply(session: Session, lead: Lead, result: dict[str, Any]) -> None:
     """Actions whose outcome lives in their result only."""
