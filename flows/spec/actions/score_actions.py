@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from connectors.base.crm import ObjectType
-from flows.explain import write_back_properties
+from flows.explain import explanation, write_back_properties
 from flows.spec.registry import ActionContext, NoParams, Registry
 from leadflow.errors import InputError
 from leadflow.rescore import rescore_all
@@ -58,6 +58,7 @@ def _predictive(ctx: ActionContext, answers: BantAnswers) -> dict[str, Any] | No
 
 def _summary(scored: Score) -> dict[str, Any]:
     return {"score": scored.model_dump(mode="json"), "total": scored.total, "band": scored.band,
+            "explanation": explanation(scored),
             "tiers": {c.criterion.value: c.tier for c in scored.components},
             "missing": [c.value for c in scored.missing]}
 
