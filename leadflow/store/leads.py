@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+from sqlalchemy import Connection, Insert, Row, bindparam, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from leadflow.errors import StoreError
@@ -67,6 +70,57 @@ def create_lead(
             after={"state": lead.state, "email": lead.email, "rep": lead.rep},
         )
     return lead
+
+
+_LEADS = Lead.__table__  # type: ignore[attr-defined]
+_AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
+_INSERT_AUDIT = insert(_AUDIT)
+_LEAD_OF_SUBMISSION = select(_LEADS.c.id, _LEADS.c.state, _LEADS.c.state_reason).where(
+    _LEADS.c.submission_id == bindparam("submission_id"))
+
+
+def _insert_lead_once(dialect: str) -> Insert:
+    module = postgresql if dialect == "postgresql" else sqlite
+    return (module.insert(_LEADS).on_conflict_do_nothing(index_elements=["submission_id"])
+            .returning(_LEADS.c.id))
+
+
+_INSERT_LEADS = {name: _insert_lead_once(name) for name in ("sqlite", "postgresql")}
+
+
+def lead_of_submission(connection: Connection, submission_id: int) -> Row[Any] | None:
+    """(id, state, state_reason) of the lead made from a submission, or None (Core, cheap)."""
+    return connection.execute(_LEAD_OF_SUBMISSION, {"submission_id": submission_id}).first()
+
+
+def insert_lead(
+    connection: Connection,
+    *,
+    submission_id: int,
+    email: str,
+    name: str | None = None,
+    company: str | None = None,
+    language: str | None = None,
+) -> int | None:
+    """create_lead for the intake hot path: the new lead's id with its `lead_created` audit
+    event, in two Core statements; None if the submission already has a lead.
+
+    Writes the same rows create_lead does (state received, no rep, actor system).
+    """
+    email, now = normalise_email(email), utc_now()
+    lead_id = connection.execute(_INSERT_LEADS[connection.dialect.name], {
+        "submission_id": submission_id, "email": email, "name": name, "company": company,
+        "rep": None, "language": language, "state": LeadState.RECEIVED.value,
+        "created_at": now, "updated_at": now,
+    }).scalar()
+    if lead_id is not None:
+        connection.execute(_INSERT_AUDIT, {
+            "lead_id": lead_id, "at": now, "actor": "system", "kind": "lead_created",
+            "step": None, "before": None, "reason": None, "detail": None,
+            "after": to_jsonable_python({"state": LeadState.RECEIVED.value, "email": email,
+                                         "rep": None}),
+        })
+    return lead_id
 
 
 def get_lead(session: Session, lead_id: int) -> Lead | None:

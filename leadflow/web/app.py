@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from leadflow.store import Store
 from leadflow.web import api, auth, intake, leads, ops, review
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
+from leadflow.web.intake_writer import IntakeWriter
 from leadflow.web.services import Services
 
 log = logging.getLogger("leadflow.web")
@@ -50,18 +52,23 @@ def create_app(
         services.drainer = Drainer(chain, chosen, batch=settings.web.drain_batch,
                                    interval_s=settings.web.drain_interval_s)
 
+    intake_writer = IntakeWriter(store, settings)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        intake_writer.start()
         if services.drainer is not None:
             services.drainer.start()
         yield
         if services.drainer is not None:
             await services.drainer.stop()
+        await asyncio.to_thread(intake_writer.stop)  # stores whatever is still queued
 
     app = FastAPI(title="leadflow", version=__version__, lifespan=lifespan,
                   description="Signed form intake, the reviewers' audit queue, the reps' leads "
                               "and a token-authenticated JSON API.")
     app.state.services = services
+    app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in (intake, auth, review, leads, ops, api):
         app.include_router(module.router)

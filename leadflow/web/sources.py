@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flows.receive import Received, receive
+from sqlmodel import Session
+
+from flows.receive import Received, keep_dead_letter, receive, store_form
 from leadflow.errors import InputError
 from leadflow.intake import DEFAULT_FIELD_TITLES, parse_submission
 from leadflow.settings import IntakeSource, Settings
 from leadflow.store import Store
 from leadflow.store.submissions import (
-    add_dead_letter,
     get_dead_letter,
-    list_dead_letters,
     mark_dead_letter_replayed,
 )
 
@@ -66,28 +66,19 @@ def map_generic(source: str, mapping: IntakeSource, body: str) -> str:
     }, ensure_ascii=False)
 
 
-def _dead_letter(store: Store, source: str, body: str, errors: list[str]) -> Received:
-    with store.session() as session:
-        # A re-delivered malformed body is the same dead letter (as flows.receive does).
-        for letter in list_dead_letters(session, source=source):
-            if letter.raw_payload == body:
-                return Received(dead_letter_id=letter.id, errors=list(letter.errors),
-                                duplicate=True)
-        letter = add_dead_letter(session, source, body, errors)
-        return Received(dead_letter_id=letter.id, errors=errors)
+def accept_in(session: Session, settings: Settings, source: str, body: str) -> Received:
+    """Store one submission (or its dead letter) inside the caller's transaction.
 
-
-def accept(store: Store, settings: Settings, source: str, body: str) -> Received:
-    """Store one submission (or its dead letter) as `flows.receive.receive` does."""
+    A generic form that fails mapping or validation is dead-lettered as it arrived (its body),
+    a Google Forms one as the raw submission it is.
+    """
     mapping = settings.web.sources.get(source)
-    if mapping is None:
-        return receive(store, source, body, default_timezone=settings.form_timezone)
     try:
-        canonical = map_generic(source, mapping, body)
-        parse_submission(canonical, default_timezone=settings.form_timezone)
+        raw = map_generic(source, mapping, body) if mapping is not None else body
+        form = parse_submission(raw, default_timezone=settings.form_timezone)
     except InputError as exc:
-        return _dead_letter(store, source, body, exc.errors or [str(exc)])
-    return receive(store, source, canonical, default_timezone=settings.form_timezone)
+        return keep_dead_letter(session, source, body, exc.errors or [str(exc)])
+    return store_form(session, source, raw, form)
 
 
 def replay(store: Store, settings: Settings, dead_letter_id: int) -> Received:
