@@ -3,6 +3,9 @@
 A money mention counts strongly when its sentence (or the question it answers) talks about a
 budget or spending; a stated amount without budget words counts weakly (low confidence). Money
 that is clearly something else (revenue, salaries, our own prices said by the rep) is ignored.
+A later, firm figure replaces earlier hedged ones ("I think 40k, not sure ... sorry, confirmed:
+60k"); otherwise conflicting figures are ambiguous. A budget question answered without a figure
+("it depends", "I can't share numbers yet") is ambiguous, not absent: it was discussed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from connectors.offline.cues import CORRECTION, EVASIVE, HEDGE
 from connectors.offline.language import detect_language
 from connectors.offline.money import Money, find_money
 from connectors.offline.reading import Finding, Reading, Statement
@@ -36,8 +40,20 @@ _NO_BUDGET = re.compile(
     r"|defined)|\bzero budget"
     r"|\bsem (nenhum )?(orcamento|verba)|\bnao (temos|tem|ha|existe|tenho) (nenhum |nenhuma )?"
     r"(orcamento|verba)"
+    r"|\bnothing (?:is )?(?:allocated|set aside|budgeted|approved)|\bno money (?:allocated"
+    r"|set aside|for (?:this|it|that))"
     r"|\bsin presupuesto|\bno (tenemos|tiene|hay|existe|tengo) (ningun )?presupuesto"
     r"|\bei (ole )?budjettia"
+)
+# A question about money even without budget words: "and on the commercial side?"
+_MONEY_QUESTION = re.compile(
+    r"\b(?:money|cost\w*|pric\w*|numbers|commercial\w*|financ\w*|dinheiro|custo\w*|preco"
+    r"|comercial|dinero|costo\w*|precio|finanz\w*)\b"
+)
+# A statement that names the budget itself, evasive or not: "finance hasn't finished the plan".
+_BUDGET_TOPIC = re.compile(
+    r"\b(?:budget\w*|numbers|figures|financ\w*|orcament\w*|verba|numeros|presupuest\w*"
+    r"|cifras|finanz\w*|budjet\w*)\b"
 )
 # Money already spent is history, not budget: it counts only when nothing else is said.
 _PAST = re.compile(
@@ -54,6 +70,10 @@ class _Candidate:
     statement: Statement
     money: Money | None  # None: "no budget"
     strong: bool
+
+    @property
+    def hedged(self) -> bool:
+        return bool(HEDGE.search(self.statement.sentence.folded))
 
     @property
     def comparable(self) -> Decimal:
@@ -130,12 +150,39 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     return abs(a.comparable - b.comparable) <= larger * _TOLERANCE
 
 
+def _superseding(pool: list[_Candidate]) -> _Candidate | None:
+    """The last figure said, when it is firm and corrects or outweighs hedged earlier ones."""
+    last = max(pool, key=lambda c: c.statement.sentence.position)
+    earlier = [c for c in pool if not _same(c, last)]
+    if last.hedged or not earlier:
+        return None
+    corrects = CORRECTION.search(last.statement.sentence.folded)
+    return last if corrects or all(c.hedged for c in earlier) else None
+
+
+def _evasive(reading: Reading) -> Finding:
+    """A budget question answered without a figure ("it depends"): discussed, so ambiguous."""
+    for statement in reading.statements:
+        folded = statement.sentence.folded
+        asked = any(
+            s.is_question and (_BUDGET_WORDS.search(s.folded) or _MONEY_QUESTION.search(s.folded))
+            for s in reading.previous_turn(statement.sentence)
+        )
+        if (EVASIVE.search(folded) or HEDGE.search(folded)) and (
+            asked or _BUDGET_TOPIC.search(folded)
+        ):
+            answer = BudgetAnswer(evidence=statement.evidence())
+            return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, "budget: discussed, no figure given")
+    return Finding(BudgetAnswer())
+
+
 def find_budget(reading: Reading, language: str | None) -> Finding:
     """The lead's budget, with the sentences that state it."""
     candidates = _candidates(reading)
     pool = [c for c in candidates if c.strong] or candidates
     if not pool:
-        return Finding(BudgetAnswer())
+        return _evasive(reading)
+    pool = [c for c in [_superseding(pool)] if c is not None] or pool
     groups: list[list[_Candidate]] = []
     for candidate in pool:
         group = next((g for g in groups if _same(g[0], candidate)), None)
@@ -164,4 +211,6 @@ def find_budget(reading: Reading, language: str | None) -> Finding:
     confidence = (0.85 if chosen.strong else 0.45) * strength
     if assumed or (chosen.money is not None and chosen.money.vague):
         confidence = min(confidence, 0.45)
+    if chosen.hedged:  # "maybe $10k at most": still the budget, held less firmly
+        confidence = min(confidence, 0.6)
     return Finding(answer, FieldStatus.FOUND, round(confidence, 2))

@@ -1,181 +1,169 @@
 """Need: the pains and needs the lead states, matched against the product's capabilities.
 
-A stated need is a sentence of the lead's with a need or pain marker ("we need", "our biggest
-problem", "precisamos", "nos cuesta", "manually"). It matches a capability when they share
-enough content words (stems compared loosely, accents and case ignored; a few common business
-words are mapped across English, Portuguese and Spanish). The level is the share of stated
-needs that some capability covers: most -> full, some -> partial, few or none -> low.
+A stated need is a sentence of the lead's with a want marker that takes an object ("we need X",
+"we lose hours on X", "our biggest problem is X", "precisamos de X", "nos cuesta X") or a pain
+marker that describes the sentence's own clause ("all by hand", "is a spreadsheet", "a mano");
+an answer to a "what do you need" question also counts when it names a capability. The object
+is split into items at list conjunctions ("X, Y and Z", "X y también Z") so one sentence can
+hold a covered and an uncovered need. Each item matches a capability by meaning-bearing stems
+(`meaning`). The level is the share of items some capability covers: most -> full, some ->
+partial, few or none -> low. Sentences about money, timing or the buying process are not needs.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from connectors.offline.meaning import covers, related, stems
 from connectors.offline.money import find_money
-from connectors.offline.reading import Finding, Reading, Statement, fold
+from connectors.offline.reading import Finding, Reading, Sentence, Statement
 from connectors.offline.when import find_when
 from scoring.bant import NeedAnswer, NeedLevel
 from scoring.extraction import FieldStatus
 
-_MARKER = re.compile(
-    r"\b(?:we|i)(?: really| also| still| just| definitely| urgently)? (?:need|want|would like"
-    r"|require|must have|have to|struggle|lack|spend (?:too much|hours|a lot|days))"
-    r"|\b(?:we|i)'?(?:re|m| are| am) (?:looking|struggling|trying|missing)|\b(?:we|i)'d like"
-    r"|\b(?:we|i) (?:can'?t|cannot|don'?t have)|\blooking for\b|\bmust[- ]have\b"
-    r"|\b(?:our|my) (?:main |biggest |big |key |current |real )?(?:problem|pain|challenge|issue"
-    r"|need|priority|goal|bottleneck|requirement)s?\b|\b(?:it'?s|its|is) (?:really )?(?:hard"
-    r"|difficult|painful|a pain|a nightmare) to\b|\btakes (?:us )?(?:too long|forever|hours|days)"
-    r"|\bmanual(?:ly)?\b|\bwish (?:we|i) could\b"
+_WE = r"(?:we|i|they|our (?:team|reps|people|staff|sellers)|the team)"
+_ADVERB = r"(?: (?:really|also|still|just|definitely|urgently|mostly|mainly|basically|\w+ly))?"
+# Markers followed by what is needed: the needs are the text after the marker.
+_WANT = re.compile(
+    rf"\b{_WE}{_ADVERB} (?:need|want|would (?:like|love)|could (?:use|really use)|require"
+    r"|must have|have to have|struggle with|lack)\b|\b(?:we|i)'d (?:like|love)(?: to have)?\b"
+    r"|\b(?:we|i)'?(?:re|m| are| am) (?:looking for|looking to|struggling with|missing"
+    r"|hoping (?:for|to)|after|interested in|trying to)\b|\blooking for\b|\bmust[- ]have\b"
+    rf"|\b{_WE}? ?(?:spend|spends|spending|waste|wastes|wasting|lose|loses|losing)"
+    r" (?:\w+ ){0,3}(?:hours?|time|days?|minutes)(?: \w+){0,2}? (?:on|with|doing|in)\b"
+    r"|\b(?:our|my|the) (?:main |biggest |big |key |current |real |top |number one )?(?:problem"
+    r"|pain|challenge|issue|need|priority|goal|bottleneck|requirement|headache)s? (?:is|are"
+    r"|was|would be)\b|\bwould (?:be (?:a bonus|nice|great|helpful|useful|a plus"
+    r"|a (?:huge |big )?help)|help(?: us)?(?: a lot)?)\b"
+    r"|\b(?:ajudaria|ayudaria)(?: muito| mucho)?\b"
+    # pt
     r"|\b(?:precisamos|preciso|necessitamos|queremos|quero|gostariamos|buscamos|procuramos"
-    r"|estamos (?:procurando|buscando)|temos dificuldade|nao conseguimos|sofremos|falta)\b"
-    r"|\b(?:nosso|nossa|meu|minha) (?:maior |principal )?(?:problema|dor|desafio|dificuldade"
-    r"|necessidade|prioridade|objetivo|gargalo)\b|\b(?:e|esta) (?:muito )?(?:dificil|complicado"
-    r"|trabalhoso)\b|\bmanualmente\b|\bdemora\b|\bperdemos (?:muito )?tempo\b"
-    r"|\b(?:necesitamos|necesito|quiero|estamos buscando|nos gustaria|nos cuesta|no podemos"
-    r"|nos falta|tenemos (?:problemas|dificultades))\b|\b(?:nuestro|nuestra|mi) (?:mayor "
-    r"|principal )?(?:problema|dolor|desafio|reto|dificultad|necesidad|prioridad|objetivo)\b"
-    r"|\bperdemos (?:mucho )?tiempo\b|\btarda(?:mos)? (?:mucho|demasiado)\b"
-    r"|\b(?:tarvitsemme|tarvitsen|haluamme|haluaisimme|etsimme|ongelma\w*|haaste\w*)\b"
+    r"|estamos (?:procurando|buscando|atras)|temos dificuldade|sofremos com|nos falta"
+    r"|falta(?:m)?(?: nos)?|a gente (?:precisa|quer)|seria (?:bom|otimo|util) ter)"
+    r"(?: muito| mesmo| tambem| de| com| em| uma?| o| a)*\b"
+    r"|\b(?:perdemos|gastamos|perdem|gastam) (?:\w+ ){0,2}(?:horas|tempo|dias) (?:com|em|no|na"
+    r"|nos|nas|fazendo)\b|\b(?:nosso|nossa|meu|minha) (?:maior |principal )?(?:problema|dor"
+    r"|desafio|dificuldade|necessidade|prioridade|objetivo|gargalo) (?:e|sao|hoje e)\b"
+    # es
+    r"|\b(?:necesitamos|necesito|quiero|queremos|buscamos|estamos buscando|nos gustaria"
+    r"|nos cuesta|nos hace falta|nos falta|nos vendria bien|tenemos (?:problemas|dificultades)"
+    r" con)(?: mucho| tambien| de| con| en| una?| el| la)*\b"
+    r"|\b(?:perdemos|gastamos|pierden|gastan) (?:\w+ ){0,2}(?:horas|tiempo|dias) (?:con|en"
+    r"|haciendo)\b|\b(?:nuestro|nuestra|mi) (?:mayor |principal )?(?:problema|dolor|desafio"
+    r"|reto|dificultad|necesidad|prioridad|objetivo) (?:es|son)\b"
+    r"|\b(?:tarvitsemme|tarvitsen|haluamme|haluaisimme|etsimme)\b"
 )
-# Needs that are about the sale itself, not the product: "I need to check with my boss".
+# Markers of a pain in their own clause ("our lead scoring is a spreadsheet").
+_PAIN = re.compile(
+    r"\bmanual(?:ly)?\b|\bby hand\b|\bspreadsheets?\b|\bexcel\b|\bcopy(?:ing)? and past\w*"
+    r"|\b(?:is|are) (?:a |such a |still )?(?:mess|nightmare|pain|chaos|broken|slow|painful)\b"
+    r"|\b(?:it'?s|its|is) (?:really |very )?(?:hard|difficult|painful|impossible) to\b"
+    r"|\btakes (?:us )?(?:too long|forever|hours|days)|\bwish (?:we|i) could\b|\bfrustrat\w*"
+    r"|\b(?:nothing|doesn'?t|don'?t|does not|do not|never|won'?t) (?:\w+ )?(?:syncs?|integrates?"
+    r"|talks? to|connects?|works?)\b|\bfall(?:s|ing)? through the cracks\b|\bno visibility\b"
+    r"|\b(?:we|i) (?:can'?t|cannot|don'?t have|have no)\b|\bkeep (?:losing|missing|forgetting)"
+    r"|\bmanualmente\b|\bna mao\b|\ba mano\b|\bplanilhas?\b|\bplanillas?\b|\bhojas? de calculo\b"
+    r"|\b(?:e|esta|es) (?:muito |muy )?(?:dificil|complicado|trabalhoso|un caos|uma bagunca|lento)"
+    r"|\bdemora(?:mos)?\b|\btarda(?:mos)? (?:mucho|demasiado)\b|\bnao conseguimos\b"
+    r"|\bno podemos\b|\bnao temos como\b|\b(?:nobody|no one|ninguem|nadie)\b"
+    r"|\b(?:nao|no) (?:se )?(?:integra|sincroniza|conecta|conversa)\w*"
+    r"|\b(?:ongelma\w*|haaste\w*|kasin|kasityo\w*)\b"
+)
+# About the sale, money or timing, not the product: "I need to check with my boss".
 _NOT_A_NEED = re.compile(
-    r"\b(?:need|have|want) to (?:think|check|talk|discuss|confirm|get back|see|review|decide"
-    r"|run it|ask|sleep on)|\b(?:approval|sign-?off|budget|orcamento|presupuesto|aprovacao"
-    r"|aprobacion|pensar|consultar|falar com|hablar con)\b"
+    r"\b(?:need|have|want|got) to (?:think|check|talk|discuss|confirm|get back|see|review|decide"
+    r"|run it|ask|sleep on|pass|loop|involve|consult|share|wait)|\b(?:approval|sign-?off|budget"
+    r"|orcamento|presupuesto|aprovacao|aprobacion|pensar|consultar|falar com|hablar con|numbers"
+    r"|figures|finance|pricing|price|prices|cost|costs|quote|numeros|cifras|precio|preco|custo"
+    r"|costo|financeiro|finanzas|contract|contrato|paperwork)\b"
 )
-_STOPWORD_LINES = (
-    "a an the and or but of to in on at for with from by as is are was be been it its this that",
-    "these those we i you they our my your their us me need needs want would like really also",
-    "still just looking look for have has had do does don't can can't cannot more better some",
-    "any lot lots very so much many too get got make way able currently right now today problem",
-    "problems issue issues challenge pain hard difficult struggle struggling biggest main big",
-    "help helps tool tools system solution something thing things stuff e o os as um uma de da",
-    "do das dos em no na nos nas para por com que se mais muito muita precisamos preciso",
-    "queremos quero nosso nossa meu minha problema dificuldade desafio hoje ter temos fazer el",
-    "la los las un una del en con por para que necesitamos necesito queremos quiero nuestro",
-    "nuestra mi muy tenemos hacer hoy ja on se me ei mutta tarvitsemme haluamme",
-    # Time words: "we need it live in 3 months" is a timeline, not a need.
-    "day days week weeks month months quarter year years dia dias semana semanas mes meses",
-    "trimestre ano anos live asap soon next proximo proxima",
+# "We want it live by then": a pronoun object with timing words is the timeline speaking.
+_TIMING_OBJECT = re.compile(
+    r"^\W*(?:to have )?(?:it|this|that|isso|isto|lo|la|eso|esto)\b.{0,20}\b(?:live|done|running"
+    r"|ready|in place|up|working|before|by|soon|funcionando|pronto|listo|antes|ate|hasta)\b"
 )
-_STOPWORDS = frozenset(word for line in _STOPWORD_LINES for word in line.split())
-# A few common business words across languages, so "relatórios" meets "reporting".
-_GLOSSARY = {
-    "relatorio": "report",
-    "relatorios": "report",
-    "informe": "report",
-    "informes": "report",
-    "reporte": "report",
-    "reportes": "report",
-    "raportti": "report",
-    "painel": "dashboard",
-    "paineis": "dashboard",
-    "tablero": "dashboard",
-    "tableros": "dashboard",
-    "correo": "email",
-    "correos": "email",
-    "agendamento": "schedul",
-    "agenda": "schedul",
-    "agendar": "schedul",
-    "calendario": "calendar",
-    "fatura": "invoice",
-    "faturas": "invoice",
-    "factura": "invoice",
-    "facturas": "invoice",
-    "cliente": "customer",
-    "clientes": "customer",
-    "vendas": "sales",
-    "ventas": "sales",
-    "pagamento": "payment",
-    "pagamentos": "payment",
-    "pago": "payment",
-    "pagos": "payment",
-    "estoque": "inventory",
-    "inventario": "inventory",
-    "previsao": "forecast",
-    "pronostico": "forecast",
-    "analise": "analytic",
-    "analisis": "analytic",
-    "rastreamento": "track",
-    "seguimiento": "track",
-    "acompanhamento": "track",
-    "funil": "pipeline",
-    "embudo": "pipeline",
-    "equipe": "team",
-    "equipo": "team",
-    "tarefa": "task",
-    "tarefas": "task",
-    "tarea": "task",
-    "tareas": "task",
-    "mensagem": "message",
-    "mensagens": "message",
-    "mensaje": "message",
-    "mensajes": "message",
-    "pontuacao": "scoring",
-    "puntuacion": "scoring",
-    "puntaje": "scoring",
-    "chamada": "call",
-    "chamadas": "call",
-    "ligacao": "call",
-    "ligacoes": "call",
-    "llamada": "call",
-    "llamadas": "call",
-    "reuniao": "meeting",
-    "reunioes": "meeting",
-    "reunion": "meeting",
-    "reuniones": "meeting",
-    "cobranca": "billing",
-    "cobranza": "billing",
-    "seguranca": "security",
-    "seguridad": "security",
-    "usuario": "user",
-    "usuarios": "user",
-    "suporte": "support",
-    "soporte": "support",
-    "atendimento": "support",
-    "planilha": "spreadsheet",
-    "planilhas": "spreadsheet",
-    "contrato": "contract",
-    "contratos": "contract",
-    "integracao": "integration",
-    "integracion": "integration",
-    "automacao": "automation",
-    "automatizacion": "automation",
-    "automatizar": "automat",
-    "e-mail": "email",
-    "e-mails": "email",
-}
-_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
+# List separators inside a need's object, matched on lowercased text that keeps its accents
+# (Portuguese "é" is a verb, "e" the conjunction): "X, Y and Z", "X y también Z", "X e de Y".
+_SEPARATOR = re.compile(
+    r"(?P<conj>,?\s+(?:and|plus|as well as|along with|y|e|ja|sekä)\s+(?:also\s+|também\s+"
+    r"|también\s+|honestly\s+|maybe\s+|de\s+|com\s+|una?\s+|a\s+)*|,\s+(?:also|plus|também"
+    r"|también)\s+)|,\s+"
+)
+_LIST_WORDS = 4
+# Where an item's own clause ends: "a CRM integration so nobody copies notes around".
+_ITEM_END = re.compile(r"\s+(?:so|because|since|porque|pois|para que|ya que)\s+")
+_NEED_QUESTION = re.compile(
+    r"\b(?:need|looking for|look for|challenge|problem|pain|priorit\w*|hoping|driving|prompted"
+    r"|goal|help with|solve|precisa\w*|procura\w*|busca\w*|desafio|problema|prioridade\w*"
+    r"|necesita\w*|necesidad\w*|objetivo|ayudar|ajudar|tarvit\w*)\b"
+)
 
 
-def _stems(text: str) -> set[str]:
-    words = (_GLOSSARY.get(word, word) for word in _WORD.findall(fold(text)))
-    return {w.rstrip("s") if len(w) > 4 else w for w in words if len(w) > 2} - _STOPWORDS
+@dataclass(frozen=True)
+class _Need:
+    statement: Statement
+    items: tuple[set[str], ...]  # the stems of each need the sentence names
 
 
-def _alike(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 4 and long.startswith(short):
-        return True
-    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(short))
-    return common >= 6 and common >= 0.6 * len(short)
+def _list_items(text: str) -> list[str]:
+    """The items of the list that opens `text`: pieces joined by conjunctions, or by commas
+    while a conjunction still follows ("A, B and C, the whole chain" -> A, B, C)."""
+    pieces: list[str] = []
+    cursor, joined = 0, True
+    separators = list(_SEPARATOR.finditer(text))
+    for index, separator in enumerate([*separators, None]):
+        if not joined:
+            break
+        stop = separator.start() if separator else len(text)
+        pieces.append(_ITEM_END.split(text[cursor:stop], maxsplit=1)[0])
+        if separator is not None:
+            cursor = separator.end()
+            later = separators[index:]
+            # A comma joins an item only in a list still going and while pieces stay short
+            # ("A, B and C"); "X, the patients call by phone and ..." is a new clause.
+            piece = text[cursor : (later[1].start() if len(later) > 1 else len(text))]
+            short = len(piece.split()) <= _LIST_WORDS
+            joined = bool(separator["conj"]) or (short and any(s["conj"] for s in later))
+    return pieces
 
 
-def _covers(capability: set[str], need: set[str]) -> bool:
-    shared = sum(1 for word in capability if any(_alike(word, other) for other in need))
-    return bool(capability) and shared * 2 >= len(capability)
+def _clause_at(text: str, start: int, end: int) -> str:
+    """The clause around text[start:end], between commas or conjunctions."""
+    bounds = [(m.start(), m.end()) for m in _SEPARATOR.finditer(text)]
+    begin = max([b for _, b in bounds if b <= start], default=0)
+    return text[begin : min([a for a, _ in bounds if a >= end], default=len(text))]
 
 
-def _stated_needs(reading: Reading) -> list[Statement]:
-    needs: list[Statement] = []
-    for statement in reading.statements:
-        folded = statement.sentence.folded
-        is_need = _MARKER.search(folded) and not _NOT_A_NEED.search(folded)
-        if is_need and _stems(statement.sentence.text) and statement not in needs:
-            needs.append(statement)
-    return needs
+def _items(text: str, folded: str) -> list[set[str]] | None:
+    """Each stated need of a sentence as stems; None when it states no need."""
+    lowered = text.lower() if len(text.lower()) == len(text) else folded
+    if _NOT_A_NEED.search(folded):
+        return None
+    want = _WANT.search(folded)
+    if want and not _TIMING_OBJECT.match(folded[want.end() :]):
+        items = [stems(item) for item in _list_items(lowered[want.end() :])]
+        items = [item for item in items if item]
+        # "Call transcription would be a bonus": the need comes before its marker.
+        items = items or [stems(_clause_at(lowered, want.start(), want.end()))]
+        if items[0]:
+            return items
+    if _PAIN.search(folded):
+        # A pain names its subject anywhere in the sentence: one item, the whole sentence.
+        item = stems(text)
+        return [item] if item else None
+    return None
+
+
+def _questions_before(reading: Reading, statement: Statement) -> list[Sentence]:
+    return [s for s in reading.previous_turn(statement.sentence) if s.is_question]
+
+
+def _answers_need_question(reading: Reading, statement: Statement) -> bool:
+    return any(
+        s.is_question and _NEED_QUESTION.search(s.folded)
+        for s in reading.previous_turn(statement.sentence)
+    )
 
 
 def _about_money_or_time(statement: Statement) -> bool:
@@ -183,32 +171,59 @@ def _about_money_or_time(statement: Statement) -> bool:
     return bool(find_money(sentence.folded) or find_when(sentence.folded, sentence.text, None))
 
 
+def _stated_needs(reading: Reading, wanted: list[set[str]]) -> list[_Need]:
+    needs: list[_Need] = []
+    for statement in reading.statements:
+        items = _items(statement.sentence.text, statement.sentence.folded)
+        if items and _PAIN.search(statement.sentence.folded):
+            # "It doesn't integrate with anything" answering "and your CRM?": the question
+            # names what the pain is about.
+            topic = {w for q in _questions_before(reading, statement) for w in stems(q.text)}
+            items = [item | topic for item in items]
+        if items is None and _answers_need_question(reading, statement):
+            # "Mostly lead scoring." answering "what are you looking for?"
+            named = stems(statement.sentence.text)
+            if any(covers(capability, named) for capability in wanted):
+                items = [named]
+        if items and all(n.statement.sentence != statement.sentence for n in needs):
+            needs.append(_Need(statement, tuple(items)))
+    return needs
+
+
+def _match(wanted: list[set[str]], item: set[str]) -> float:
+    if any(covers(capability, item) for capability in wanted):
+        return 1.0
+    return 0.5 if any(related(capability, item) for capability in wanted) else 0.0
+
+
 def find_need(reading: Reading, capabilities: list[str]) -> Finding:
     """How well the lead's stated needs match `capabilities`, with the needs as quotes."""
-    wanted = [_stems(capability) for capability in capabilities]
-    needs: list[Statement] = []
-    matched: list[Statement] = []
-    for statement in _stated_needs(reading):
-        stems = _stems(statement.sentence.text)
-        if any(_covers(capability, stems) for capability in wanted):
-            matched.append(statement)
-        elif _about_money_or_time(statement):
+    wanted = [stems(capability) for capability in capabilities]
+    needs: list[_Need] = []
+    matched: list[float] = []  # per item, over all needs: 1 covered, 0.5 related, 0 neither
+    for need in _stated_needs(reading, wanted):
+        hits = [_match(wanted, item) for item in need.items]
+        if not any(hits) and _about_money_or_time(need.statement):
             continue  # "we want to go live in 3 months" is the timeline, not a need
-        needs.append(statement)
+        needs.append(need)
+        matched.extend(hits)
     needs = needs[:8]
     if not needs:
         return Finding(NeedAnswer())
-    ordered = [n for n in needs if n in matched] + [n for n in needs if n not in matched]
-    evidence = [e for n in ordered[:5] for e in n.evidence()]
-    stated = [n.sentence.text for n in needs]
+    covered = [n for n in needs if any(covers(c, i) for c in wanted for i in n.items)]
+    ordered = covered + [n for n in needs if n not in covered]
+    evidence = [e for n in ordered[:5] for e in n.statement.evidence()]
+    stated = [n.statement.sentence.text for n in needs]
     if not capabilities:
         answer = NeedAnswer(stated_needs=stated, evidence=evidence)
         note = "need: no product capabilities configured to match against"
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, note)
-    share = sum(1 for n in needs if n in matched) / len(needs)
+    share = sum(matched) / len(matched)
     level = (
-        NeedLevel.FULL if share >= 0.75 else NeedLevel.PARTIAL if share >= 0.34 else (NeedLevel.LOW)
+        NeedLevel.FULL if share >= 0.75 else NeedLevel.PARTIAL if share >= 0.34 else NeedLevel.LOW
     )
-    confidence = (0.75 if len(needs) > 1 else 0.6) * max(n.strength for n in needs)
+    # Named capabilities or several needs are clearer than one unmatched complaint.
+    base = 0.75 if covered or len(needs) > 1 else 0.6
+    confidence = base * max(n.statement.strength for n in needs)
     answer = NeedAnswer(level=level, stated_needs=stated, evidence=evidence)
     return Finding(answer, FieldStatus.FOUND, round(confidence, 2))

@@ -134,7 +134,12 @@ _SOON = re.compile(
     r"|o mais rapido possivel|imediatamente|urgente|lo antes posible|cuanto antes|de inmediato"
     r"|inmediatamente|lo mas pronto posible|heti|mahdollisimman pian)\b"
 )
-_NEGATED = re.compile(r"\b(?:not|never|nao|nunca|jamas|won'?t|isn'?t|aren'?t|ei)\s+(?:\w+\s+)?$")
+# "not this year" is no timeline, but "not until next year" is a later one (see cues.DEFERRAL).
+_NEGATED = re.compile(
+    r"\b(?:not|never|nao|nunca|jamas|won'?t|isn'?t|aren'?t|ei)\s+"
+    r"(?:(?!until\b|till\b|before\b|antes\b|hasta\b|ate\b)\w+\s+)?$"
+)
+_DEFERRING = re.compile(r"(?:until|till|before|antes|hasta|ate)\b")
 _PERIOD_MONTHS = {"m": 1, "q": 3, "h": 6, "y": 12}
 
 
@@ -225,7 +230,8 @@ def find_when(folded: str, original: str, stated_on: date | None) -> list[When]:
     found: list[When] = []
 
     def add(match: re.Match[str], answer: TimelineAnswer | None, **flags: bool) -> None:
-        if _NEGATED.search(folded[: match.start()]):
+        deferred = _DEFERRING.match(folded, match.start())  # "not [until March]"
+        if _NEGATED.search(folded[: match.start()]) and not deferred:
             return
         if any(w.start < match.end() and match.start() < w.end for w in found):
             return  # already read as part of a longer phrase
