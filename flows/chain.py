@@ -112,7 +112,8 @@ def run_step(
     earlier failure puts the lead back in the state it had before that failure. The outcome is
     recorded under `record_as` (default: `step`), the lead's failed step is `step`.
     """
-    with chain.store.session() as session:
+    # Reading only: a write session would take SQLite's write lock from the other leads' steps.
+    with chain.store.session(write=False) as session:
         lead = get_lead(session, lead_id)
         if lead is None:
             raise InputError(f"no lead with id {lead_id}")
