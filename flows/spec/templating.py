@@ -26,6 +26,18 @@ def environment() -> ImmutableSandboxedEnvironment:
     return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
+@lru_cache(maxsize=1024)
+def _compiled_expression(source: str) -> Any:
+    # Compiling is the expensive part (Jinja parses to Python and calls compile()); a spec has a
+    # fixed set of templates, rendered once per lead and step.
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=1024)
+def _compiled_template(source: str) -> Any:
+    return environment().from_string(source)
+
+
 def is_template(value: str) -> bool:
     """True when a string contains Jinja syntax."""
     return "{{" in value or "{%" in value
@@ -96,9 +108,8 @@ def render(value: Any, context: dict[str, Any]) -> Any:
     try:
         expression = _expression_source(value)
         if expression is not None:
-            return environment().compile_expression(expression, undefined_to_none=False)(
-                **context)
-        return environment().from_string(value).render(**context)
+            return _compiled_expression(expression)(**context)
+        return _compiled_template(value).render(**context)
     except TemplateError as exc:
         raise InputError(f"template {value!r}: {exc}") from exc
 
@@ -107,7 +118,6 @@ def evaluate(condition: str, context: dict[str, Any]) -> bool:
     """The truth of a `when:` condition."""
     inner = _expression_source(condition)
     try:
-        return bool(environment().compile_expression(
-            inner if inner is not None else condition, undefined_to_none=False)(**context))
+        return bool(_compiled_expression(inner if inner is not None else condition)(**context))
     except TemplateError as exc:
         raise InputError(f"condition {condition!r}: {exc}") from exc
