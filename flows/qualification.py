@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -19,8 +20,10 @@ from prefect.cache_policies import NONE
 from flows.assembly import build_chain
 from flows.chain import Chain, Outcome
 from flows.runner import Progress, advance_leads
-from flows.spec.engine import SpecStep, load_steps, run_batch
-from flows.spec.model import FlowSpec
+from flows.spec.actions import builtin_registry
+from flows.spec.engine import SpecStep, compile_spec, load_steps, run_batch
+from flows.spec.model import FlowSpec, Scope
+from flows.spec.validation import load_spec
 from leadflow.settings import load_settings
 from leadflow.store.audit import append_audit
 from leadflow.store.leads import list_leads
@@ -123,6 +126,24 @@ async def collect_transcripts(
     if not due:
         return []
     return await _advance(chain, due, steps or load_steps())
+
+
+def scored_lead_ids(chain: Chain) -> list[int]:
+    """Every lead that has a score: what a lead spec without its own input runs over."""
+    with chain.store.session(write=False) as session:
+        return [lead.id for lead in list_leads(session)
+                if lead.id is not None and lead.score_total is not None]
+
+
+@flow(name="run-spec-file", validate_parameters=False)
+async def run_spec_file(path: str, chain: Chain | None = None) -> Any:
+    """A spec by file (what a schedule runs): batch specs once, lead specs over scored leads."""
+    registry = builtin_registry()
+    steps = compile_spec(load_spec(Path(path), registry), registry)
+    chain = chain or chain_from_settings()
+    if steps[0].spec.scope is Scope.BATCH:
+        return await run_batch_spec(steps, chain)
+    return await _advance(chain, scored_lead_ids(chain), steps)
 
 
 @flow(name="run-batch-spec", validate_parameters=False)

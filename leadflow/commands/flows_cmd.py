@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -13,6 +14,9 @@ from rich.tree import Tree
 
 from leadflow.console import settings_of, stdout
 from leadflow.errors import InputError
+
+if TYPE_CHECKING:
+    from flows.chain import Chain
 
 flows_app = typer.Typer(help="Flow specs: declarative workflows that ops write in YAML.",
                         no_args_is_help=True)
@@ -83,21 +87,20 @@ def show(spec: Path = SPEC_ARG) -> None:
 
 
 def _lead_ids(input_file: Path | None, spec_source: str | None, ctx: typer.Context,
-              store: object) -> list[int]:
+              chain: Chain) -> list[int]:
+    from flows.qualification import scored_lead_ids
     from flows.receive import receive
-    from leadflow.store.leads import list_leads
 
     settings = settings_of(ctx)
     if input_file is None:
-        with store.session(write=False) as session:  # type: ignore[attr-defined]
-            return [lead.id for lead in list_leads(session) if lead.score_total is not None]
+        return scored_lead_ids(chain)
     text = input_file.read_text(encoding="utf-8")
     data = json.loads(text)
     if isinstance(data, list) and all(isinstance(item, int) for item in data):
         return data
     if isinstance(data, dict) and "lead_ids" in data:
         return [int(item) for item in data["lead_ids"]]
-    received = receive(store, spec_source or "manual", text,  # type: ignore[arg-type]
+    received = receive(chain.store, spec_source or "manual", text,
                        default_timezone=settings.form_timezone)
     if not received.runnable or received.lead_id is None:
         raise InputError(f"{input_file}: not run: {received.note or '; '.join(received.errors)}")
@@ -132,7 +135,7 @@ def run(
             outputs = asyncio.run(run_batch_spec(steps, chain))
             typer.echo(json.dumps(outputs, indent=2, default=str))
             return
-        lead_ids = _lead_ids(input_file, loaded.trigger.source, ctx, chain.store)
+        lead_ids = _lead_ids(input_file, loaded.trigger.source, ctx, chain)
         # The Prefect UI shows the spec's own name as the flow's.
         results = asyncio.run(qualify_leads.with_options(name=loaded.name)(lead_ids, chain,
                                                                             steps))
@@ -141,6 +144,27 @@ def run(
                  if item.waiting_at else f"FAILED at {item.failed_at}: {item.reason}"
                  if item.failed_at else "not run")
         stdout().print(f"lead {item.lead_id}: {where}")
+
+
+@flows_app.command()
+def serve(ctx: typer.Context, spec: Path = SPEC_ARG) -> None:
+    """Serve a spec whose trigger is a schedule, every N minutes, until stopped."""
+    from datetime import timedelta
+
+    from flows.prefect_session import prefect_api
+    from flows.qualification import run_spec_file
+    from flows.spec.actions import builtin_registry
+    from flows.spec.validation import load_spec
+
+    loaded = load_spec(spec, builtin_registry())
+    every = loaded.trigger.every_minutes
+    if loaded.trigger.kind.value != "schedule" or every is None:
+        raise InputError(f"{spec}: its trigger is {loaded.trigger.kind.value!r}; only a spec with "
+                         "`trigger: {kind: schedule, every_minutes: N}` can be served")
+    with prefect_api(settings_of(ctx)):
+        run_spec_file.with_options(name=loaded.name).serve(
+            name=loaded.name, interval=timedelta(minutes=every),
+            parameters={"path": str(spec.resolve())})
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from prefect.client.schemas.sorting import TaskRunSort
 from prefect.events.worker import EventsWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.qualification import collect_transcripts, qualify_leads
+from flows.qualification import collect_transcripts, qualify_leads, run_spec_file
 from flows.receive import receive
 from flows.server import ensure_server, is_healthy, stop_server
 from flows.steps import bant_steps
@@ -96,3 +96,24 @@ def test_qualify_then_collect_runs_every_step_as_a_named_task(
         states = {get_lead(session, i).state for i in lead_ids}  # type: ignore[union-attr]
     assert states == {LeadState.SCORED}
     assert len(world.notifier.sent) == 2
+
+
+def test_a_spec_file_runs_as_a_flow_over_the_scored_leads(
+    prefect_server: str, world: World, tmp_path: Path
+) -> None:
+    received = receive(world.store, "google_forms", submission(5))
+    world.transcripts.add(TRANSCRIPT, lead_email="lead5@example.com")
+    world.extractor.queue(strong_extraction())
+    asyncio.run(qualify_leads([received.lead_id], world.chain))
+    world.clock.now += timedelta(days=5)
+    asyncio.run(collect_transcripts(world.chain))
+    spec = tmp_path / "hot.yaml"
+    spec.write_text("name: hot-list\ntrigger: {kind: schedule, every_minutes: 60}\nsteps:\n"
+                    "  - {name: current, action: score.latest}\n"
+                    "  - name: ping\n    action: notify.send\n"
+                    "    when: \"steps.current.total > 80\"\n"
+                    "    params: {recipient: boss@example.com, title: hot, "
+                    "text: \"{{ lead.email }} scored {{ steps.current.total }}\"}\n")
+    [progress] = asyncio.run(run_spec_file(str(spec), world.chain))
+    assert progress.finished
+    assert world.notifier.sent[-1][0].text == "lead5@example.com scored 100"

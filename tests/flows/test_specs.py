@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from connectors.base.crm import ObjectType
 from connectors.fakes import ScriptedLLM
@@ -19,7 +21,8 @@ from flows.spec.actions import builtin_registry
 from flows.spec.engine import SPECS_DIR, compile_spec, run_batch
 from flows.spec.validation import SpecInvalid, load_spec
 from flows.steps import bant_steps
-from leadflow.errors import ConfigError
+from leadflow.commands import flows_cmd
+from leadflow.errors import ConfigError, InputError
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState
 from scoring.bant import AuthorityLevel
@@ -193,3 +196,11 @@ def test_on_error_review_sends_the_lead_to_a_reviewer(world: World, tmp_path: Pa
         lead = get_lead(session, received.lead_id)
         assert lead is not None and lead.state == LeadState.NEEDS_REVIEW
         assert "has no score yet" in (lead.state_reason or "")
+
+
+def test_only_a_schedule_spec_can_be_served(tmp_path: Path) -> None:
+    app = typer.Typer()
+    flows_cmd.register(app)
+    result = CliRunner().invoke(app, ["flows", "serve", str(SPECS_DIR / "nurture.yaml")])
+    assert isinstance(result.exception, InputError)
+    assert "only a spec with `trigger: {kind: schedule" in str(result.exception)
