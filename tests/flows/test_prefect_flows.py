@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,12 +10,10 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.sorting import TaskRunSort
-from prefect.events.worker import EventsWorker
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.qualification import collect_transcripts, qualify_leads, run_spec_file
 from flows.receive import receive
-from flows.server import ensure_server, is_healthy, stop_server
+from flows.server import ensure_server, is_healthy
 from flows.steps import bant_steps
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState
@@ -25,24 +21,6 @@ from tests.flows.test_chain import TRANSCRIPT, strong_extraction
 from tests.flows.world import World, submission
 
 pytestmark = pytest.mark.prefect
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One embedded server for the session, started the way leadflow starts it (~7 s)."""
-    data_dir: Path = tmp_path_factory.mktemp("prefect-data")
-    url = ensure_server(data_dir, _free_port())
-    with temporary_settings(updates={PREFECT_API_URL: url}):
-        yield url
-        # Deliver queued events before the server goes away.
-        EventsWorker.drain_all()
-    assert stop_server(data_dir)
 
 
 def test_the_server_is_reused_not_started_twice(prefect_server: str, tmp_path: Path) -> None:
