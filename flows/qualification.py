@@ -24,6 +24,7 @@ from flows.spec.actions import builtin_registry
 from flows.spec.engine import SpecStep, compile_spec, load_steps, run_batch
 from flows.spec.model import FlowSpec, Scope
 from flows.spec.validation import load_spec
+from leadflow.logs import redact
 from leadflow.settings import load_settings
 from leadflow.store.audit import append_audit
 from leadflow.store.leads import list_leads
@@ -89,7 +90,9 @@ async def _advance_held(chain: Chain, lead_ids: Sequence[int], steps: Sequence[S
     log = get_run_logger()
     for item in results:
         if item.failed_at:
-            log.warning("lead %s failed at %s: %s", item.lead_id, item.failed_at, item.reason)
+            # Prefect keeps run logs in its own database: no personal data there either.
+            log.warning("lead %s failed at %s: %s", item.lead_id, item.failed_at,
+                        redact(item.reason or ""))
     return results
 
 
