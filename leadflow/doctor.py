@@ -52,13 +52,32 @@ def run_doctor(settings: Settings, open_store: Callable[[Settings], Store] = Sto
                 "check LEADFLOW_DATABASE_URL (or LEADFLOW_DATA_DIR is writable)",
             )
         ]
-    results = [_ok("store", "store reachable", f"{url}, migrations applied")]
+    results = [_ok("store", "store reachable", f"{url}, migrations applied"),
+               _prefect_check(settings)]
     try:
         for role, registry, setting in ROLES:
             results += _role_checks(settings, store, role, registry, setting)
     finally:
         store.close()
     return results
+
+
+def _prefect_check(settings: Settings) -> CheckResult:
+    """The Prefect API the flows report to (the embedded server may simply not be started yet)."""
+    from flows.server import api_url_for, is_healthy
+
+    if settings.prefect_api_url:
+        url = settings.prefect_api_url
+        if is_healthy(url):
+            return _ok("prefect", "API reachable", url)
+        return _fail("prefect", "API reachable", f"{url} does not answer /health",
+                     "start that server, or unset LEADFLOW_PREFECT_API_URL for the embedded one")
+    url = api_url_for(settings.prefect_port)
+    if is_healthy(url):
+        return _ok("prefect", "embedded server running", url)
+    return CheckResult(connector="prefect", check="embedded server running",
+                       status=CheckStatus.WARN, detail=f"{url} is not up yet",
+                       fix="nothing to do: flows start it; `leadflow prefect start` starts it now")
 
 
 def _role_checks(settings: Settings, store: Store, role: str, registry: Mapping[str, Any],

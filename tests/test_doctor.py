@@ -103,3 +103,18 @@ def test_slack_doctor_checks_the_token(app: typer.Typer, monkeypatch: pytest.Mon
 def test_provision_without_a_token_is_a_config_error(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["hubspot", "provision"])
     assert "LEADFLOW_HUBSPOT__ACCESS_TOKEN" in str(result.exception)
+
+
+def test_an_unreachable_prefect_api_fails_with_what_to_do(
+    app: typer.Typer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("LEADFLOW_PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
+    code, output = run(app, "doctor")
+    assert code == 1
+    assert f"fail  prefect  API reachable: http://127.0.0.1:{port}/api does not answer" in output
+    assert "unset LEADFLOW_PREFECT_API_URL" in output
