@@ -13,6 +13,17 @@ import pytest
 from flows.run_slots import RunSlots
 
 
+def test_every_slot_can_be_held_and_one_more_waits(tmp_path: Path) -> None:
+    slots = RunSlots(tmp_path, count=2, poll_s=0.01)
+    first, second = slots.acquire(timeout_s=5), slots.acquire(timeout_s=5)
+    assert slots.try_acquire() is None
+    RunSlots.release(first)
+    third = slots.try_acquire()
+    assert third is not None
+    RunSlots.release(second)
+    RunSlots.release(third)
+
+
 def test_no_more_runs_than_slots_hold_one_at_once(tmp_path: Path) -> None:
     slots = RunSlots(tmp_path, count=2, poll_s=0.01)
     inside = 0
@@ -35,7 +46,7 @@ def test_no_more_runs_than_slots_hold_one_at_once(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert most == 2
+    assert 1 <= most <= 2 and inside == 0
 
 
 def test_a_slot_held_by_another_process_is_not_handed_out(tmp_path: Path) -> None:
