@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from connectors.base.calendars import Meeting
-from connectors.base.shared import normalize_email
+from connectors.base.shared import normalise_email
 from connectors.transcript_formats import parse_transcript
 from leadflow.errors import ConfigError, InputError
 from scoring.transcript import Transcript
@@ -44,7 +44,7 @@ class FolderTranscripts:
         """The file that holds (or will hold) the meeting's transcript, if one is named."""
         if not self.folder.is_dir():
             return None
-        email = normalize_email(lead_email)
+        email = normalise_email(lead_email)
         index = self._index()
         named = index.get(meeting.id) or index.get(email)
         if named is not None:
@@ -82,7 +82,7 @@ class FolderTranscripts:
 
 
 def _key(key: str) -> str:
-    return normalize_email(key) if "@" in key else key.strip()
+    return normalise_email(key) if "@" in key else key.strip()
 
 
 def _names(stem: str, email: str) -> bool:

@@ -9,12 +9,7 @@ from sqlmodel import Session, col, select
 from leadflow.errors import InputError
 from leadflow.intake import LeadForm, parse_submission
 from leadflow.store import Store
-from leadflow.store.leads import (
-    insert_lead,
-    lead_of_submission,
-    normalise_email,
-    set_lead_state,
-)
+from leadflow.store.leads import insert_lead, lead_of_submission, set_lead_state
 from leadflow.store.models import Lead, LeadState
 from leadflow.store.submissions import add_dead_letter, find_dead_letter, insert_submission
 
@@ -73,7 +68,7 @@ def store_form(session: Session, source: str, raw: str, form: LeadForm) -> Recei
         if lead_id is not None:
             state, note = LeadState.RECEIVED.value, None
             earlier = connection.execute(_EARLIER_IN_PROGRESS, {
-                "email": normalise_email(form.email), "before": lead_id}).scalar()
+                "email": form.email, "before": lead_id}).scalar()  # normalised by intake
             if earlier is not None:
                 note = f"same person as lead {earlier}, which is in progress"
                 state = set_lead_state(session, lead_id, LeadState.DUPLICATE, reason=note).state

@@ -26,7 +26,7 @@ from connectors.base.shared import (
     PropertyValue,
     UTCDateTime,
     email_domain,
-    normalize_email,
+    normalise_email,
 )
 from connectors.base.transcripts import Transcripts
 
@@ -55,5 +55,5 @@ __all__ = [
     "Weekday",
     "WorkingHours",
     "email_domain",
-    "normalize_email",
+    "normalise_email",
 ]

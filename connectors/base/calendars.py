@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from connectors.base.shared import ConnectorModel, UTCDateTime, normalize_email
+from connectors.base.shared import ConnectorModel, UTCDateTime, normalise_email
 
 
 class Weekday(StrEnum):
@@ -112,7 +112,7 @@ class MeetingRequest(ConnectorModel):
     @field_validator("lead_email")
     @classmethod
     def _normalise(cls, value: str) -> str:
-        return normalize_email(value)
+        return normalise_email(value)
 
 
 class MeetingStatus(StrEnum):

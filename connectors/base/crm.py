@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import Field, field_validator
 
-from connectors.base.shared import ConnectorModel, PropertyValue, UTCDateTime, normalize_email
+from connectors.base.shared import ConnectorModel, PropertyValue, UTCDateTime, normalise_email
 
 
 class ObjectType(StrEnum):
@@ -41,7 +41,7 @@ class ContactInput(ConnectorModel):
     @field_validator("email")
     @classmethod
     def _normalise(cls, value: str) -> str:
-        value = normalize_email(value)
+        value = normalise_email(value)
         local, at, domain = value.partition("@")
         if not (local and at and domain) or any(ch.isspace() for ch in value):
             raise ValueError(f"not an email address: {value!r}")

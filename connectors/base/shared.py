@@ -8,6 +8,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict
 
+# One definition of how emails match, re-exported for the connectors (the store uses it too).
+from leadflow.intake import normalise_email
+
 
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
@@ -26,11 +29,6 @@ class ConnectorModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def normalize_email(email: str) -> str:
-    """The form of an email address used for matching: trimmed and lower-cased."""
-    return email.strip().lower()
-
-
 def email_domain(email: str) -> str:
     """The domain part of an email address, lower-cased ('' when there is none)."""
-    return normalize_email(email).rpartition("@")[2]
+    return normalise_email(email).rpartition("@")[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.base.calendars import Meeting
-from connectors.base.shared import normalize_email
+from connectors.base.shared import normalise_email
 from connectors.fakes.scripting import Scripted, synchronized
 from scoring.transcript import Transcript
 
@@ -30,13 +30,13 @@ class InMemoryTranscripts(Scripted):
         if meeting_id is not None:
             self.by_meeting[meeting_id] = transcript
         if lead_email is not None:
-            self.by_email[normalize_email(lead_email)] = transcript
+            self.by_email[normalise_email(lead_email)] = transcript
 
     @synchronized
     def find_transcript(self, meeting: Meeting, lead_email: str) -> Transcript | None:
         """The transcript added for the meeting or the lead, else None (not ready yet)."""
         self._call("find_transcript", meeting=meeting, lead_email=lead_email)
-        found = self.by_meeting.get(meeting.id) or self.by_email.get(normalize_email(lead_email))
+        found = self.by_meeting.get(meeting.id) or self.by_email.get(normalise_email(lead_email))
         if found is not None and found.meeting_id is None:
             found = found.model_copy(update={"meeting_id": meeting.id})
         return found

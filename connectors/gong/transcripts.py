@@ -11,7 +11,7 @@ from typing import Any
 
 from connectors.base.calendars import Meeting
 from connectors.base.health import CheckResult, CheckStatus
-from connectors.base.shared import normalize_email
+from connectors.base.shared import normalise_email
 from connectors.gong.api import NAME, GongApi
 from connectors.transcript_formats.gong import parse_gong_transcripts
 from leadflow.errors import InputError, LeadflowError
@@ -56,9 +56,9 @@ class GongTranscripts:
             by_url = [c for c in calls if _url(c.get("metaData", {}).get("meetingUrl")) == url]
             if by_url:
                 return _closest(by_url, meeting.start_at)
-        email = normalize_email(lead_email)
+        email = normalise_email(lead_email)
         by_party = [c for c in calls
-                    if any(normalize_email(p.get("emailAddress") or "") == email
+                    if any(normalise_email(p.get("emailAddress") or "") == email
                            for p in c.get("parties", []))]
         return _closest(by_party, meeting.start_at) if by_party else None
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.base.calendars import Meeting, MeetingStatus, Rep
-from connectors.base.shared import normalize_email
+from connectors.base.shared import normalise_email
 
 # Any fixed namespace works; it only has to stay the same so replays derive the same id.
 _NAMESPACE = uuid.UUID("6c1f7a52-3f0e-5d7e-9b1a-2f4c8e0d9a61")
@@ -97,12 +97,12 @@ def to_meeting(event: dict[str, Any], rep: Rep) -> Meeting:
     """The Meeting an event in `rep`'s calendar represents."""
     lead_email = private(event).get("leadflow_lead_email") or next(
         (a["email"] for a in event.get("attendees", [])
-         if normalize_email(a.get("email", "")) != normalize_email(rep.email)), "")
+         if normalise_email(a.get("email", "")) != normalise_email(rep.email)), "")
     cancelled = event.get("status") == "cancelled"
     return Meeting(
         id=str(event["id"]),
         rep_id=rep.id,
-        lead_email=normalize_email(lead_email),
+        lead_email=normalise_email(lead_email),
         title=str(event.get("summary", "")),
         start_at=_moment(event["start"]),
         end_at=_moment(event["end"]),

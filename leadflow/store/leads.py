@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from leadflow.errors import StoreError
+from leadflow.intake import normalise_email
 from leadflow.store.audit import append_audit
 from leadflow.store.models import AuditEvent, Lead, LeadState
 from leadflow.store.types import utc_now
@@ -31,11 +32,6 @@ _UPDATABLE = frozenset(
         "language",
     }
 )
-
-
-def normalise_email(email: str) -> str:
-    """The form every email is stored and compared in: trimmed, lower case."""
-    return email.strip().lower()
 
 
 def create_lead(
