@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.base import PropertyValue
+from connectors.base import Calendar, PropertyValue
 from leadflow.store.types import utc_now
 from scoring.engine import Score
 
@@ -16,6 +16,12 @@ def explanation(scored: Score) -> str:
     lines += [f"{c.criterion.value.title()}: {c.points}/{c.max_points}, {c.reason}"
               for c in scored.components]
     return "\n".join(lines)
+
+
+def rep_recipient(calendar: Calendar, rep_id: str | None) -> str:
+    """Where a lead's rep is told: the rep's email, else their id, else the shared 'sales'."""
+    rep = next((rep for rep in calendar.reps() if rep.id == rep_id), None)
+    return rep.email if rep else (rep_id or "sales")
 
 
 def write_back_properties(

@@ -16,7 +16,13 @@ from sqlmodel import Session
 
 from connectors.base import LeadNotification
 from connectors.base.crm import ObjectType
-from flows.explain import REVIEW_FINAL, REVIEW_PENDING, explanation, write_back_properties
+from flows.explain import (
+    REVIEW_FINAL,
+    REVIEW_PENDING,
+    explanation,
+    rep_recipient,
+    write_back_properties,
+)
 from leadflow.errors import ConnectorError, InputError
 from leadflow.store.audit import append_audit
 from leadflow.store.extractions import add_extraction, get_extraction, to_extraction
@@ -116,12 +122,10 @@ def _write_back(svc: Services, lead: Lead, scored: Score, *, final: bool, key: s
 
 def _notify_rep(svc: Services, lead: Lead, scored: Score) -> str | None:
     """Tell the rep once that the reviewed score is final (the chain held the message back)."""
-    reps = {rep.id: rep for rep in svc.chain.connectors.calendar.reps()}
-    rep = reps.get(lead.rep or "")
     try:
         svc.chain.connectors.notifier.notify(
             LeadNotification(
-                recipient=rep.email if rep else (lead.rep or "sales"),
+                recipient=rep_recipient(svc.chain.connectors.calendar, lead.rep),
                 title=f"{lead.name or lead.email}: {scored.total}/100 ({scored.band}), reviewed",
                 text=explanation(scored), lead_email=lead.email, lead_name=lead.name,
                 score=scored.total, band=scored.band,

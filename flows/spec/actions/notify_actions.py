@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from connectors.base import LeadNotification
+from flows.explain import rep_recipient
 from flows.spec.registry import ActionContext, Registry
 
 
@@ -33,9 +34,7 @@ def register(registry: Registry) -> None:
         lead = ctx.lead
         recipient = params.recipient
         if recipient is None:
-            reps = {rep.id: rep for rep in ctx.chain.connectors.calendar.reps()}
-            rep = reps.get(lead.rep or "") if lead else None
-            recipient = rep.email if rep else ((lead.rep if lead else None) or "sales")
+            recipient = rep_recipient(ctx.chain.connectors.calendar, lead.rep if lead else None)
         receipt = ctx.chain.connectors.notifier.notify(
             LeadNotification(recipient=recipient, title=params.title[:150], text=params.text,
                              lead_email=lead.email if lead else "", lead_name=lead.name if lead
