@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import email.utils
 import socket
+import threading
 import time
+from collections.abc import Callable
 
 import httpx2
 import openai
@@ -116,3 +118,18 @@ def finish_error(reason: str, settings: LLMSettings) -> PermanentError:
                           "transcript or use another model")
     return _permanent(f"the model refused to answer: {reason[:200]}; review the transcript "
                       f"or use another model than {settings.model}")
+
+
+class LazyClient:
+    """An OpenAI client, or a factory for one called on first use (no I/O at construction)."""
+
+    def __init__(self, client: OpenAI | Callable[[], OpenAI]) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def get(self) -> OpenAI:
+        """The client, built once."""
+        with self._lock:
+            if not isinstance(self._client, OpenAI):
+                self._client = self._client()
+            return self._client

@@ -28,6 +28,7 @@ from connectors.llm.chunking import (
     split_transcript,
     transcript_tokens,
 )
+from connectors.llm.client import LazyClient
 from connectors.llm.merge import merge_answers
 from connectors.llm.schema import BantExtraction, schema_hash
 from leadflow.settings import LLMSettings
@@ -91,7 +92,7 @@ class LlmExtractor:
         use_cache: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client = client
+        self._client = LazyClient(client)
         self.settings = settings
         self.model = settings.model
         self.store = store
@@ -100,15 +101,11 @@ class LlmExtractor:
         self.schema_hash = schema_hash(BantExtraction)
         # At most max_concurrency requests in flight from this process (one extractor each).
         self._slots = threading.BoundedSemaphore(settings.max_concurrency)
-        self._lock = threading.Lock()
 
     @property
     def client(self) -> OpenAI:
         """The OpenAI client, built by the factory on first use."""
-        with self._lock:
-            if not isinstance(self._client, OpenAI):
-                self._client = self._client()
-            return self._client
+        return self._client.get()
 
     def extract(self, transcript: Transcript, context: ExtractionContext) -> Extraction:
         """The verified extraction; raises InvalidOutputError, TransientError, PermanentError."""

@@ -12,6 +12,7 @@ from connectors.base.llm import M
 from connectors.llm import attempt as attempts
 from connectors.llm.asking import ask
 from connectors.llm.audit import record
+from connectors.llm.client import LazyClient
 from connectors.llm.schema import schema_hash
 from leadflow.settings import LLMSettings
 from leadflow.store import Store
@@ -28,21 +29,17 @@ class OpenAIStructuredLLM:
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client = client
+        self._client = LazyClient(client)
         self.settings = settings
         self.store = store
         self.sleep = sleep
         self.name = f"llm:{settings.model}"
         self._slots = threading.BoundedSemaphore(settings.max_concurrency)
-        self._lock = threading.Lock()
 
     @property
     def client(self) -> OpenAI:
         """The OpenAI client, built by the factory on first use (no I/O at construction)."""
-        with self._lock:
-            if not isinstance(self._client, OpenAI):
-                self._client = self._client()
-            return self._client
+        return self._client.get()
 
     def complete(
         self,

@@ -110,6 +110,8 @@ def run_spec_step(chain: Chain, bound: SpecStep, lead_id: int) -> Outcome:
             raise InputError(f"no lead with id {lead_id}")
         outputs = lead_outputs(session, lead, bound.spec)
         lead = snapshot(lead)
+    if bound.name in outputs:  # it succeeded before: nothing to render, nothing to run
+        return Outcome.ALREADY_DONE
     context = {"steps": outputs, "lead": lead.model_dump(mode="json")}
     if bound.step.when and not templating.evaluate(bound.step.when, context):
         return Outcome.SKIPPED
