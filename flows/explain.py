@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from connectors.base import Calendar, PropertyValue
-from leadflow.store.types import utc_now
 from scoring.engine import Score
 
 REVIEW_PENDING = "pending_review"
@@ -25,7 +26,7 @@ def rep_recipient(calendar: Calendar, rep_id: str | None) -> str:
 
 
 def write_back_properties(
-    scored: Score, *, needs_review: bool, flags: list[str]
+    scored: Score, *, needs_review: bool, flags: list[str], scored_at: datetime
 ) -> dict[str, PropertyValue]:
     """The CRM properties for a score; a flagged lead gets only its review status, no score."""
     if needs_review:
@@ -40,7 +41,7 @@ def write_back_properties(
         "leadflow_explanation": explanation(scored)[:5000],
         "leadflow_review_status": REVIEW_FINAL,
         "leadflow_config_version": scored.config_hash,
-        "leadflow_scored_at": utc_now(),
+        "leadflow_scored_at": scored_at,
     }
     for component in scored.components:
         properties[f"leadflow_{component.criterion.value}_tier"] = component.tier

@@ -104,7 +104,8 @@ def _write_back(svc: Services, lead: Lead, scored: Score, *, final: bool, key: s
     """Write the score to the CRM; the error text (also audited) when that failed."""
     if not lead.crm_contact_id:
         return "the lead has no CRM contact yet"
-    properties = write_back_properties(scored, needs_review=False, flags=[])
+    properties = write_back_properties(scored, needs_review=False, flags=[],
+                                       scored_at=svc.chain.clock())
     properties["leadflow_review_status"] = REVIEW_FINAL if final else REVIEW_PENDING
     try:
         svc.chain.connectors.crm.update_properties(ObjectType.CONTACT, lead.crm_contact_id,

@@ -104,7 +104,8 @@ def extraction_page(svc: Services, extraction_id: int) -> dict[str, Any]:
             quotes=quotes, decision=decision.decision if decision else None,
             decision_reason=decision.reason if decision else None))
     transcript, why = fetch_transcript(svc, lead)
-    proposed = write_back_properties(effective_score, needs_review=False, flags=[])
+    proposed = write_back_properties(effective_score, needs_review=False, flags=[],
+                                     scored_at=svc.chain.clock())
     names = sorted(proposed)
     return {
         "extraction": row, "lead": lead, "criteria": criteria,

@@ -114,7 +114,8 @@ def register(registry: Registry) -> None:
         scored = Score.model_validate(params.score["score"])
         needs_review = bool(params.score.get("needs_review"))
         properties = write_back_properties(scored, needs_review=needs_review,
-                                           flags=params.score.get("flags", []))
+                                           flags=params.score.get("flags", []),
+                                           scored_at=ctx.chain.clock())
         ctx.chain.connectors.crm.update_properties(
             ObjectType.CONTACT, params.contact_id, properties, idempotency_key=ctx.key())
         return {"needs_review": needs_review, "properties": sorted(properties)}

@@ -128,7 +128,8 @@ def register(registry: Registry) -> None:
                            config_hash=row.config_hash)
             ctx.chain.connectors.crm.update_properties(
                 ObjectType.CONTACT, lead.crm_contact_id,
-                write_back_properties(scored, needs_review=False, flags=[]),
+                write_back_properties(scored, needs_review=False, flags=[],
+                                      scored_at=ctx.chain.clock()),
                 idempotency_key=f"{lead.submission_id}:rescore:{row.config_hash}")
             written += 1
         return {"written": written}
