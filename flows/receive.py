@@ -11,7 +11,12 @@ from leadflow.intake import LeadForm, parse_submission
 from leadflow.store import Store
 from leadflow.store.leads import insert_lead, lead_of_submission, set_lead_state
 from leadflow.store.models import Lead, LeadState
-from leadflow.store.submissions import add_dead_letter, find_dead_letter, insert_submission
+from leadflow.store.submissions import (
+    add_dead_letter,
+    find_dead_letter,
+    get_submission,
+    insert_submission,
+)
 
 
 class Received(BaseModel):
@@ -30,6 +35,15 @@ class Received(BaseModel):
     def runnable(self) -> bool:
         """True for a lead the chain should run (not rejected, not a duplicate person)."""
         return self.lead_id is not None and self.state != LeadState.DUPLICATE
+
+
+def lead_form(store: Store, lead: Lead, *, default_timezone: str = "UTC") -> LeadForm:
+    """The validated form of a lead's submission, parsed again from the verbatim payload."""
+    with store.session(write=False) as session:
+        submission = get_submission(session, lead.submission_id)
+    if submission is None:
+        raise InputError(f"lead {lead.id}: its submission {lead.submission_id} is missing")
+    return parse_submission(submission.raw_payload, default_timezone=default_timezone)
 
 
 def receive(store: Store, source: str, raw: str, *, default_timezone: str = "UTC") -> Received:

@@ -7,6 +7,7 @@ step that succeeded is never repeated. Batch specs run once over everything, in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,12 @@ def load_steps(path: Path = BANT_SPEC, registry: Registry | None = None) -> list
     """Load, validate and compile a spec file (the BANT qualification spec by default)."""
     registry = registry or builtin_registry()
     return compile_spec(load_spec(path, registry), registry)
+
+
+@lru_cache(maxsize=1)
+def bant_steps() -> tuple[SpecStep, ...]:
+    """The compiled steps of the shipped BANT spec (loaded on first use, not at import)."""
+    return tuple(load_steps())
 
 
 def _record_prefix(lead: Lead, spec: FlowSpec) -> str:

@@ -26,7 +26,7 @@ log = logging.getLogger("leadflow.web.drainer")
 async def plain_runner(chain: Chain, lead_ids: list[int]) -> Any:
     """Qualify steps without Prefect (tests, `LEADFLOW_WEB__RUNNER=plain`)."""
     from flows.runner import advance_leads
-    from flows.steps import bant_steps
+    from flows.spec.engine import bant_steps
 
     return await advance_leads(chain, lead_ids, bant_steps(),
                                max_concurrency=chain.max_concurrency)

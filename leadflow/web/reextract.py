@@ -8,7 +8,7 @@ import hashlib
 import logging
 
 from connectors.base import Meeting
-from flows.steps import lead_form
+from flows.receive import lead_form
 from leadflow.errors import ConnectorError, InputError
 from leadflow.store.audit import append_audit
 from leadflow.store.extractions import add_extraction
@@ -52,7 +52,7 @@ def reextract(svc: Services, lead: Lead, actor: str) -> int:
     meeting = lead_meeting(svc, lead)
     if transcript is None or meeting is None:
         raise InputError(f"cannot re-extract lead {lead.id}: {why}")
-    form = lead_form(svc.chain, lead)
+    form = lead_form(svc.chain.store, lead, default_timezone=svc.chain.default_timezone)
     context = ExtractionContext(stated_on=meeting.start_at.date(),
                                 product_capabilities=list(svc.chain.capabilities),
                                 form_answers=form.answers, language_hint=form.language,

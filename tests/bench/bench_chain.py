@@ -18,7 +18,7 @@ from typing import Any
 from connectors.base import Rep
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from tests.flows.test_chain import TRANSCRIPT, strong_extraction
 from tests.flows.world import World, build_world, submission
 

@@ -12,7 +12,7 @@ import pytest
 from connectors.base.crm import ObjectType
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.errors import PermanentError, TransientError
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.commands import backtest_cmd
 from leadflow.lead_views import lead_detail
 from scoring.predictive.artifact import load_model

@@ -14,7 +14,7 @@ from prefect.client.schemas.sorting import TaskRunSort
 from flows.qualification import collect_transcripts, qualify_leads, run_spec_file
 from flows.receive import receive
 from flows.server import ensure_server, is_healthy
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState
 from tests.flows.test_chain import TRANSCRIPT, strong_extraction

@@ -34,7 +34,7 @@ from connectors.google_calendar import GoogleCalendar
 from connectors.offline import OfflineExtractor
 from flows.chain import Chain
 from flows.runner import Progress, advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
 from leadflow.store.leads import get_lead, update_lead

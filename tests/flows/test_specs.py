@@ -18,9 +18,8 @@ from connectors.fakes import ScriptedLLM
 from flows.receive import receive
 from flows.runner import advance_leads
 from flows.spec.actions import builtin_registry
-from flows.spec.engine import SPECS_DIR, compile_spec, run_batch
+from flows.spec.engine import SPECS_DIR, bant_steps, compile_spec, run_batch
 from flows.spec.validation import SpecInvalid, load_spec
-from flows.steps import bant_steps
 from leadflow.commands import flows_cmd
 from leadflow.errors import ConfigError, InputError
 from leadflow.store.leads import get_lead

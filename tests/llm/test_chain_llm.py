@@ -11,7 +11,7 @@ from connectors.base.crm import ObjectType
 from connectors.llm import LlmExtractor, build_client
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.store.extractions import list_extractions
 from leadflow.store.leads import get_lead
 from leadflow.store.llm_calls import list_llm_calls

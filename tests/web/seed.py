@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from connectors.base import Rep
 from flows.receive import receive
 from flows.runner import advance_leads
-from flows.steps import bant_steps
+from flows.spec.engine import bant_steps
 from leadflow.settings import Settings, WebSettings
 from leadflow.store.leads import update_lead
 from leadflow.web.accounts import add_token, add_user

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from connectors.base import Meeting, MeetingRequest
 from flows.chain import Waiting
+from flows.receive import lead_form
 from flows.spec.registry import ActionContext, NoParams, Registry
-from flows.steps import lead_form
 from leadflow.errors import InputError, PermanentError
 from leadflow.store.extractions import add_extraction
 from leadflow.store.leads import set_lead_state, update_lead
@@ -75,7 +75,8 @@ def register(registry: Registry) -> None:
     @registry.action("lead.form")
     def form(ctx: ActionContext, params: NoParams) -> dict[str, Any]:
         """The lead's validated form answers (parsed again from the verbatim submission)."""
-        answers = lead_form(ctx.chain, _lead(ctx))
+        answers = lead_form(ctx.chain.store, _lead(ctx),
+                            default_timezone=ctx.chain.default_timezone)
         first, _, last = answers.name.strip().partition(" ")
         return {**answers.model_dump(mode="json"), "first_name": first,
                 "last_name": last.strip() or None}
