@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,8 +14,10 @@ from leadflow.commands.score_cmd import resolve_config
 from leadflow.console import settings_of, stderr, stdout
 from leadflow.errors import InputError
 from scoring.predictive.mapping import Mapping, check_columns, load_mapping
-from scoring.predictive.models import ModelKind
 from scoring.predictive.table import Table, load_table
+
+if TYPE_CHECKING:
+    from scoring.predictive.models import ModelKind
 
 
 def register(app: typer.Typer) -> None:
@@ -180,6 +183,9 @@ def backtest_command(
 
 
 def _kind(name: str) -> ModelKind:
+    # scikit-learn loads here, not when `leadflow --help` imports this module (~0.8 s).
+    from scoring.predictive.models import ModelKind
+
     try:
         return ModelKind(name.strip().lower())
     except ValueError:
