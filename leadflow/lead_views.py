@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import select
 
 from leadflow.store import Store
 from leadflow.store.audit import list_audit
 from leadflow.store.extractions import latest_extraction
 from leadflow.store.leads import get_lead, list_leads
-from leadflow.store.models import Lead, StepRun
+from leadflow.store.models import Lead
 from leadflow.store.scores import latest_score
+from leadflow.store.steps import list_step_runs
 
 
 class LeadRow(BaseModel):
@@ -73,9 +73,7 @@ def lead_detail(store: Store, lead_id: int) -> LeadDetail | None:
             return None
         score = latest_score(session, lead_id)
         extraction = latest_extraction(session, lead_id)
-        steps = session.exec(
-            select(StepRun).where(StepRun.lead_id == lead_id).order_by(StepRun.id)
-        ).all()
+        steps = list_step_runs(session, lead_id)
         scored = [s.result for s in steps if s.step == "score" and s.status == "succeeded"]
         return LeadDetail(
             predictive=(scored[-1] or {}).get("predictive") if scored else None,

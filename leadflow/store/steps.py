@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from leadflow.store.models import StepRun
 from leadflow.store.types import utc_now
@@ -29,6 +30,12 @@ def step_key(subject_id: int | str, step: str) -> str:
 def get_step_run(session: Session, key: str) -> StepRun | None:
     """The recorded run of this key, or None if the step never ran."""
     return session.exec(select(StepRun).where(StepRun.key == key)).first()
+
+
+def list_step_runs(session: Session, lead_id: int) -> Sequence[StepRun]:
+    """A lead's step runs in the order they were first recorded."""
+    return session.exec(select(StepRun).where(StepRun.lead_id == lead_id)
+                        .order_by(col(StepRun.id))).all()
 
 
 def record_step_run(
