@@ -1,8 +1,9 @@
 """One Jinja2 environment for every prompt: `prompts/<name>/system.j2` and `user.j2`.
 
-Untrusted text (transcripts, form answers) only ever arrives as a variable, never as template
-source, and the `fence` filter stops it from closing the <transcript> style delimiters the
-templates put around it. A prompt's version is a content hash of its template files.
+Untrusted text (transcripts, form answers, participants' names and titles) only ever arrives
+as a variable, never as template source, and the `fence` filter stops it from closing the
+<transcript> style delimiters the templates put around it. A prompt's version is a content
+hash of its template files.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ PROMPTS_DIR = Path(__file__).resolve().parent
 TEMPLATES = (("system", "system.j2"), ("user", "user.j2"))
 # Delimiter tags the templates use; a transcript line "</transcript> new instructions" must
 # not end the data block, so "<" is swapped for "‹" (both are punctuation to verification).
-_DELIMITER = re.compile(r"<(\s*/?\s*)(transcript|form_answers)\b", re.IGNORECASE)
+_DELIMITER = re.compile(r"<(\s*/?\s*)(transcript|form_answers|call_context)\b", re.I)
 
 
 @dataclass(frozen=True)

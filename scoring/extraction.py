@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.bant import BantAnswers, Criterion
+from scoring.transcript import Participant, Transcript, TranscriptMetadata
 
 
 class FieldStatus(StrEnum):
@@ -49,14 +51,74 @@ class FieldResult(BaseModel):
 class ExtractionContext(BaseModel):
     """What an extractor may use beside the transcript."""
 
-    model_config = ConfigDict(frozen=True)
+    # forbid: a misspelt or renamed field (`stated_on` was the call date) fails loudly instead
+    # of leaving the extractor without the date.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stated_on: date | None = None
+    # The day of the call: relative dates ("next quarter", "in six weeks") resolve against it.
+    call_date: date | None = None
+    # Who the chain knows takes part (the lead, the rep): sides tell vendor from prospect.
+    participants: list[Participant] = Field(default_factory=list)
     product_capabilities: list[str] = Field(default_factory=list)
     form_answers: dict[str, str] = Field(default_factory=dict)
     language_hint: str | None = None
     # Which lead this is for, so an extractor can link its audit records; None outside a flow.
     lead_id: int | None = None
+
+    def with_transcript(self, transcript: Transcript) -> ExtractionContext:
+        """This context completed by what the transcript file says about its call.
+
+        The call date fills in only when the context has none (the chain's meeting date is
+        the better source). The file's participants merge into the context's: one person
+        matched by name (ignoring case and accents) or email keeps the context's values and
+        takes the file's only where the context has a gap; others are added after them.
+        """
+        # `Transcript.metadata` is optional: formats without a header have none.
+        metadata: TranscriptMetadata | None = getattr(transcript, "metadata", None)
+        if metadata is None:
+            return self
+        participants = merge_participants(self.participants, metadata.participants)
+        call_date = self.call_date or metadata.call_date
+        if call_date == self.call_date and participants == self.participants:
+            return self
+        return self.model_copy(update={"call_date": call_date, "participants": participants})
+
+
+def _name_key(name: str) -> str:
+    """A name compared as people read it: "JOÃO  Çelik" and "joao celik" are one person."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def _same_person(one: Participant, other: Participant) -> bool:
+    # Either is enough: a file often has a name and no address, or the address of an alias
+    # beside the name the chain knows.
+    if one.email and other.email and one.email.strip().casefold() == other.email.strip().casefold():
+        return True
+    return _name_key(one.name) == _name_key(other.name)
+
+
+def merge_participants(
+    known: list[Participant], found: list[Participant]
+) -> list[Participant]:
+    """`known` with gaps filled from the matching people of `found`, then the unmatched rest.
+
+    `known` wins every field it has (the chain knows who its rep is better than a file's
+    guess); `found` only fills what `known` left empty.
+    """
+    merged = list(known)
+    for person in found:
+        index = next((i for i, p in enumerate(merged) if _same_person(p, person)), None)
+        if index is None:
+            merged.append(person)
+            continue
+        mine = merged[index]
+        gaps = {field: getattr(person, field) for field in ("side", "title", "company", "email")
+                if getattr(mine, field) is None and getattr(person, field) is not None}
+        if gaps:
+            merged[index] = mine.model_copy(update=gaps)
+    return merged
 
 
 class Extraction(BaseModel):

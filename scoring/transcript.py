@@ -3,8 +3,39 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Side(StrEnum):
+    """Which side of the call a person is on: the vendor's team or the prospect's."""
+
+    VENDOR = "vendor"
+    PROSPECT = "prospect"
+
+
+class Participant(BaseModel):
+    """A person known to take part in a call, from the chain, the file's metadata or a label."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    side: Side | None = None
+    title: str | None = None
+    company: str | None = None
+    email: str | None = None
+
+
+class TranscriptMetadata(BaseModel):
+    """What a transcript file says about its call besides the turns (header lines, Gong parties)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    call_date: date | None = None
+    title: str | None = None
+    participants: list[Participant] = Field(default_factory=list)
 
 
 class Segment(BaseModel):
@@ -18,10 +49,22 @@ class Segment(BaseModel):
     end_ms: int | None = Field(default=None, ge=0)
     # "internal" (our rep) or "external" (the lead), when the source says so.
     affiliation: str | None = None
+    # The speaker's job title and company, from the label or the file's participants list.
+    title: str | None = None
+    company: str | None = None
+
+
+def _label(segment: Segment) -> str:
+    """`Name`, or `Name (Title, Company)` when known, so a quoted title is in the text."""
+    details = ", ".join(part for part in (segment.title, segment.company) if part)
+    return f"{segment.speaker} ({details})" if details else segment.speaker
 
 
 class Transcript(BaseModel):
-    """A call transcript; `text` joins segments as `Speaker: text` lines, which offsets index."""
+    """A call transcript; `text` joins segments as `Speaker: text` lines, which offsets index.
+
+    A segment whose title or company is known is written `Name (Title, Company): text`.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -29,11 +72,13 @@ class Transcript(BaseModel):
     source: str = "unknown"
     language: str | None = None
     segments: list[Segment]
+    # What the file said besides the turns; None when it said nothing.
+    metadata: TranscriptMetadata | None = None
 
     @property
     def text(self) -> str:
         """The full text that evidence offsets refer to."""
-        return "\n".join(f"{segment.speaker}: {segment.text}" for segment in self.segments)
+        return "\n".join(f"{_label(segment)}: {segment.text}" for segment in self.segments)
 
     def content_hash(self) -> str:
         """sha256 of `text`: identifies the transcript in cache keys and extraction records."""
@@ -44,7 +89,7 @@ class Transcript(BaseModel):
         spans: list[tuple[int, int]] = []
         position = 0
         for segment in self.segments:
-            start = position + len(segment.speaker) + 2
+            start = position + len(_label(segment)) + 2
             end = start + len(segment.text)
             spans.append((start, end))
             position = end + 1

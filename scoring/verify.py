@@ -13,6 +13,7 @@ unverified) and is flagged, so an answer a transcript tried to inject cannot sco
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from scoring.transcript import Transcript
 # Characters that vanish rather than separate words: apostrophes, so "don't" matches "dont".
 _VANISHING = frozenset("'’‘ʼ`´")
 _LOW_CONFIDENCE = 0.5
+_DETAILS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 
 
 @lru_cache(maxsize=4096)
@@ -76,11 +78,9 @@ class TranscriptIndex:
         self.text = transcript.text
         self.normalised, self._origin = normalise(self.text)
         spans = transcript.segment_spans()
-        # Where each `Speaker: text` line starts: a match belongs to the line it starts in.
-        self._line_starts = [
-            start - len(segment.speaker) - 2
-            for (start, _), segment in zip(spans, transcript.segments, strict=True)
-        ]
+        # Where each `Speaker: text` line starts (just after the previous line's newline), so a
+        # match in a label such as "Ana (CFO, Acme)" belongs to that label's segment.
+        self._line_starts = [0, *(end + 1 for _, end in spans[:-1])] if spans else []
 
     def segment_at(self, offset: int) -> int:
         """Index of the segment whose line contains `offset`."""
@@ -91,13 +91,18 @@ class TranscriptIndex:
         needle, _ = normalise(quote)
         if not needle or not self.transcript.segments:
             return None
-        wanted = speaker.casefold().strip() if speaker else None
+        # A speaker quoted with the label's details, "Ana (CFO, Acme)", is the speaker "Ana".
+        wanted = (
+            {name.casefold().strip() for name in (speaker, _DETAILS.sub("", speaker))}
+            if speaker
+            else None
+        )
         first: tuple[int, int] | None = None
         at = self.normalised.find(needle)
         while at != -1:
             span = (self._origin[at], self._origin[at + len(needle) - 1] + 1)
             said_by = self.transcript.segments[self.segment_at(span[0])].speaker
-            if wanted is None or said_by.casefold().strip() == wanted:
+            if wanted is None or said_by.casefold().strip() in wanted:
                 return self._widen(span, quote)
             first = first or span
             at = self.normalised.find(needle, at + 1)

@@ -41,7 +41,7 @@ from scoring.verify import TranscriptIndex, apply_verification
 
 log = logging.getLogger("leadflow.llm")
 PROMPT = "bant_extract"
-# Well above the bundled prompt frame (~700 estimated tokens) plus typical form answers.
+# Well above the bundled prompt frame (~1,000 estimated tokens) plus typical form answers.
 FIXED_PROMPT_BOUND = 4_000
 
 
@@ -113,6 +113,7 @@ class LlmExtractor:
 
     def run(self, transcript: Transcript, context: ExtractionContext) -> ExtractionRun:
         """`extract` plus its cost: attempts, tokens, money, whether the cache answered."""
+        context = context.with_transcript(transcript)
         digest = transcript_hash(transcript)
         version = prompt_version(PROMPT, self.settings.prompt_dir)
         if self.use_cache:
@@ -127,7 +128,7 @@ class LlmExtractor:
         usage = Usage()
         answers = [self._ask(chunk, len(chunks), context, index, usage) for chunk in chunks]
         merged = merge_answers(answers).to_extraction(
-            stated_on=context.stated_on, extractor=self.name, model=self.model,
+            stated_on=context.call_date, extractor=self.name, model=self.model,
             prompt_version=version)
         # The chain stores the result with its schema hash: that row is the cache entry.
         extraction = apply_verification(merged, transcript).model_copy(
@@ -137,9 +138,18 @@ class LlmExtractor:
     def _variables(
         self, transcript: Transcript, context: ExtractionContext, part: int, parts: int
     ) -> dict[str, Any]:
+        call_date = context.call_date.isoformat() if context.call_date else None
         return {
             "transcript": transcript.text,
-            "stated_on": context.stated_on.isoformat() if context.stated_on else None,
+            "call_date": call_date,
+            # The name before `call_date`: ops' own prompt copies (prompt_dir) still render.
+            "stated_on": call_date,
+            # Plain dicts: the variables are stored as JSON in the call record. The email
+            # stays out: it tells the model nothing and need not leave the building.
+            "participants": [
+                person.model_dump(mode="json", include={"name", "side", "title", "company"})
+                for person in context.participants
+            ],
             "capabilities": list(context.product_capabilities),
             "form_answers": dict(context.form_answers),
             "part": part,
@@ -170,7 +180,7 @@ class LlmExtractor:
             evidence = None
             if isinstance(attempt.parsed, BantExtraction):
                 found = attempt.parsed.to_extraction(
-                    stated_on=context.stated_on, extractor=self.name, model=self.model,
+                    stated_on=context.call_date, extractor=self.name, model=self.model,
                     prompt_version=prompt.version)
                 evidence = verified_evidence(found, index)
             record(self.store, attempt, number=usage.calls, prompt_name=PROMPT,

@@ -1,19 +1,23 @@
-"""Authority: the lead's own job title, and whether they decide or need someone's approval.
+"""Authority: the level of the most senior prospect-side person engaged in the purchase.
 
-A title counts when the speaker says it of themselves ("I'm the CFO", "sou gerente de compras",
-"soy director de TI"); "our CEO" or "my boss" is someone else. Needing someone's approval lowers
-the level one step and makes the answer ambiguous; a decision phrase without a title leaves the
-level unknown (ambiguous) with its quote for the reviewer.
+Titles come from the speaker label or the file's participants ("Anna Berg (CFO, Acme)"), from
+what a speaker says of themselves ("I'm the CFO", "sou gerente de compras", "ich bin
+Vertriebsleiterin") or from a colleague's introduction ("this is Maria, our CFO"); "our CEO"
+said of someone not on the call is not a participant. Only people engaged in the call count: a
+C-level who says hello and leaves does not set the level. Needing someone's approval does not
+change it either: a director who runs it by the CFO is still a director.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from connectors.offline.reading import Finding, Reading, Statement
+from connectors.offline.reading import EXTERNAL, INTERNAL, Finding, Reading, Statement, fold
 from scoring.bant import AuthorityAnswer, AuthorityLevel
+from scoring.evidence import Evidence
 from scoring.extraction import FieldStatus
+from scoring.transcript import Side
 
 _L = AuthorityLevel
 _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
@@ -22,19 +26,27 @@ _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
         r"c(?:hr|is|e|f|t|o|i|m|r|s|p|d|x)o|chief [a-z]+(?: [a-z]+)? officer"
         r"|(?:co-?)?founder|co-?fundador[a]?|fundador[a]?|owner|dono|dona|propietari[oa]"
         r"|duen[oa]|socio|socia|presidente?|managing director|diretor[a]? (?:executiv[oa]|geral)"
-        r"|director[a]? (?:ejecutiv[oa]|general)|gerente general|toimitusjohtaja|talousjohtaja"
-        r"|teknologiajohtaja|perustaja|omistaja",
+        r"|director[a]? (?:ejecutiv[oa]|general)|gerente general|toimitusjohtaja\w*"
+        r"|talousjohtaja\w*|teknologiajohtaja\w*|perustaja\w*|omistaja\w*"
+        r"|geschaftsfuhrer\w*|vorstand\w*|inhaber\w*|grunder\w*|mitgrunder\w*"
+        r"|pdg|p-dg|directeur general|directrice generale|daf|fondat(?:eur|rice)|cofondat\w*"
+        r"|gerant|gerante|president|presidente|amministratore delegato|direttore generale"
+        r"|direttrice generale|titolare|fondat(?:ore|rice)|cofondat\w*|socio fondatore",
     ),
     (
         _L.VP_DIRECTOR,
         r"(?:senior |executive |regional )?vice[- ]?president[e]?|vicepresidente"
-        r"|[se]?vp|head of|director[a]?|diretor[a]?|johtaja|general manager",
+        r"|[se]?vp|head of|director[a]?|diretor[a]?|\w*johtaja\w*|general manager"
+        r"|direktor\w*|(?!team|gruppen)\w*leiter(?:in)?(?![a-z])|leiter(?:in)? \w+|prokurist\w*"
+        r"|directeur|directrice|direttore|direttrice|vicedirett\w*",
     ),
     (
         _L.MANAGER,
         r"manager|gerente|gestor[a]?|supervisor[a]?|coordenador[a]?|coordinador[a]?"
         r"|jef[ea] de|chefe de|encargad[oa]|responsavel|responsable|team lead|tech lead|lider"
-        r"|paallikko|esimies",
+        r"|\w*paallikko\w*|\w*paallikk\w*|esimies|tiiminvetaja\w*|teamleiter\w*"
+        r"|gruppenleiter\w*|chef d'equipe|chef de projet|cheffe de projet|responsabile"
+        r"|capo(?:squadra)?|coordinat(?:ore|rice)|team leader",
     ),
     (
         _L.INDIVIDUAL_CONTRIBUTOR,
@@ -43,7 +55,10 @@ _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
         r"|especialista|consultant|consultor[a]?|associate|assistant|assistente|asistente|intern"
         r"|estagiari[oa]|becari[oa]|coordinator|designer|scientist|representative|representante"
         r"|administrator|administrador[a]?|accountant|contador[a]?|technician|tecnic[oa]"
-        r"|insinoori|asiantuntija|kehittaja",
+        r"|insinoori\w*|asiantuntija\w*|kehittaja\w*|harjoittelija\w*|analyytikko\w*"
+        r"|werkstudent\w*|praktikant\w*|sachbearbeiter\w*|referent\w*|analyste|stagiaire"
+        r"|assistante|charge(?:e)? d'affaires|commercial(?:e)? terrain|stagista|specialista"
+        r"|impiegat[oa]|addett[oa]",
     ),
 )
 _TITLE = re.compile(
@@ -57,59 +72,24 @@ _AREA = re.compile(
 )
 _OF_AREA_TAIL = re.compile(r"[a-z0-9&/-]+(?:\s+[a-z&/-]+)?")
 _ARTICLE_AND_MODIFIERS = (
-    r"\s+(?:(?:the|a|an|o|um|uma|el|la|un|una)\s+)?(?:(?!(?:to|of|for|with|from|at|do|da|dos"
-    r"|das|de|del|al|para|con|com|the|el|la|my|our|mi|meu|minha|nosso|nossa|nuestro|nuestra|boss"
-    r"|report|reports|under|and|e|y)\b)[\w-]+,?\s+){0,3}$"
+    r"\s+(?:(?:the|a|an|o|um|uma|el|la|un|una|der|die|das|ein|eine|le|l'|il|lo|une)\s*)?"
+    r"(?:(?!(?:to|of|for|with|from|at|do|da|dos|das|de|del|al|para|con|com|the|el|la|my|our|mi"
+    r"|meu|minha|nosso|nossa|nuestro|nuestra|boss|report|reports|under|and|e|y|mein\w*|unser\w*"
+    r"|mon|ma|notre|mio|mia|nostr\w|und|et|ed)\b)[\w'-]+,?\s+){0,3}$"
 )
 # Said of oneself ("I'm the ...") or, in a question the lead confirms, of the lead ("you're ...").
 _SELF = re.compile(
     r"\b(?:i'?m|i am|im|as|this is|sou|eu sou|soy|yo soy|como|olen|my (?:role|title|position"
     r"|job) is|meu cargo e|mi (?:cargo|puesto|rol) es|i work as|i serve as|trabalho como"
-    r"|atuo como|trabajo como|me desempeno como)" + _ARTICLE_AND_MODIFIERS
+    r"|atuo como|trabajo como|me desempeno como|ich bin|bin ich|ich arbeite als|je suis"
+    r"|en tant que|comme|je travaille comme|sono|io sono|lavoro come|faccio (?:il|la|l')"
+    r"|mina olen|toimin|tyoskentelen)" + _ARTICLE_AND_MODIFIERS
 )
 _YOU = re.compile(r"\b(?:you'?re|you are|voce e|voce eh|usted es|eres|as)" + _ARTICLE_AND_MODIFIERS)
 # Adjectives that follow a title in Portuguese and Spanish: "diretor financeiro".
 _ADJECTIVE = re.compile(r"\s+[a-z]+(?:eir[oa]|al|ic[oa]|iv[oa])\b")
 _MODIFIERS = re.compile(r"((?:[A-Z][\w&/-]*\s+){1,2})$")
 _NOT_MODIFIERS = {"i", "i'm", "im", "as", "this", "is", "the", "a", "an", "sou", "soy", "como"}
-_DECIDER = re.compile(
-    r"\bi(?:'ll| will)? (?:sign off|sign the (?:contract|deal|check|cheque|po)|make the "
-    r"(?:final )?(?:decision|call)|decide|approve|have the final (?:say|word)|own the budget"
-    r"|hold the budget)\b"
-    r"|\b(?:final )?decision is (?:mine|my call)|\bit'?s my (?:call|decision)|\bbudget owner"
-    r"|\bi'?m the (?:final )?decision[- ]maker|\bi am the (?:final )?decision[- ]maker"
-    r"|\b(?:eu )?(?:decido|assino|aprovo)\b|\ba decisao (?:final )?e minha|\bquem decide sou eu"
-    r"|\bsou eu (?:quem|que) (?:decide|assina|aprova)|\ba palavra final e minha"
-    r"|\b(?:yo )?(?:decido|firmo|apruebo)\b|\bla decision (?:final )?es mia|\bquien decide soy yo"
-    r"|\bsoy (?:yo )?(?:quien|el que|la que) (?:decide|firma|aprueba)|\btengo la ultima palabra"
-    r"|\bmina paatan|\bpaatos on minun"
-)
-_PEOPLE = (
-    r"(?:boss|manager|ceo|cfo|cto|coo|director|vp|board|leadership|owner|partners?|founders?"
-    r"|chefe|gestor|gestora|diretor|diretora|socio|socios|diretoria|conselho|gerente|jefe|jefa"
-    r"|directora|junta|directorio|dueno|esimie\w*|pomo\w*)"
-)
-_APPROVAL = re.compile(
-    rf"\b(?:check|confirm|talk|speak|discuss|run (?:it|this) by|run (?:it|this) past|clear it)"
-    rf" (?:it |this )?(?:with |to |by )?(?:my|our|the) {_PEOPLE}"
-    rf"|\b(?:need|needs|get|require|requires)(?: to get)? (?:\w+ )?(?:approval|sign-?off|buy-?in)"
-    rf"|\bnot (?:my (?:decision|call)|up to me)|\b(?:my|our|the) {_PEOPLE} (?:\w+ )?"
-    rf"(?:decides|approves|signs|has the final|makes the (?:final )?(?:decision|call))"
-    rf"|\babove my pay grade"
-    rf"|\bi (?:don'?t|do not|can'?t|cannot) (?:make the (?:final )?decision|decide|sign|approve)"
-    rf"|\b(?:falar|conversar|consultar|validar|alinhar|ver) (?:isso )?com (?:o |a )?(?:meu |minha"
-    rf" |nosso |nossa )?{_PEOPLE}|\bprecis\w+ (?:de )?(?:uma )?aprova|\bnao (?:e|sou) eu (?:quem"
-    rf"|que) decid|\ba decisao nao e minha|\bnao decido|\bquem decide e"
-    rf"|\b(?:hablar|consultar|validar|revisar|conversar)(?:lo)? (?:esto )?con (?:mi |nuestro "
-    rf"|nuestra |el |la )?{_PEOPLE}|\bnecesit\w+ (?:la )?aprobacion|\bno (?:es|soy) (?:mi "
-    rf"decision|yo quien decide)|\bla decision no es mia|\bquien decide es|\bno decido yo"
-)
-_LOWER = {
-    _L.C_LEVEL: _L.VP_DIRECTOR,
-    _L.VP_DIRECTOR: _L.MANAGER,
-    _L.MANAGER: _L.INDIVIDUAL_CONTRIBUTOR,
-    _L.INDIVIDUAL_CONTRIBUTOR: _L.INDIVIDUAL_CONTRIBUTOR,
-}
 _RANK = [_L.UNKNOWN, _L.INDIVIDUAL_CONTRIBUTOR, _L.MANAGER, _L.VP_DIRECTOR, _L.C_LEVEL]
 
 
@@ -120,7 +100,9 @@ class _Title:
     raw: str
 
 
-def _span(sentence_text: str, folded: str, match: re.Match[str]) -> tuple[int, int]:
+def _span(
+    sentence_text: str, folded: str, match: re.Match[str], floor: int = 0
+) -> tuple[int, int]:
     """The title's span with its area ("of Sales"), adjective or capitalised words before it."""
     start, end = match.span()
     if match.group().endswith((" of", " de")):
@@ -128,13 +110,13 @@ def _span(sentence_text: str, folded: str, match: re.Match[str]) -> tuple[int, i
         end = tail.end() if tail else end
     elif area := (_AREA.match(folded, end) or _ADJECTIVE.match(folded, end)):
         end = area.end()
-    before = _MODIFIERS.search(sentence_text[:start])
+    before = _MODIFIERS.search(sentence_text[floor:start])
     if before:
         words = before.group(1).split()
         while words and words[0].lower().strip(",") in _NOT_MODIFIERS:
             words.pop(0)
         if words and "," not in "".join(words):
-            start = sentence_text.rindex(words[0], 0, start)
+            start = sentence_text.rindex(words[0], floor, start)
     return start, end
 
 
@@ -153,51 +135,140 @@ def _own_titles(statement: Statement) -> list[_Title]:
     return [_Title(statement, level, sentence.text[a:b]) for a, b, level in found]
 
 
-def find_authority(reading: Reading) -> Finding:
-    """The lead's seniority, with the sentences where they say their title or how they decide."""
-    by_speaker: dict[str, list[_Title]] = {}
-    deciders: dict[str, list[Statement]] = {}
-    approvals: dict[str, list[Statement]] = {}
+def title_level(title: str) -> AuthorityLevel:
+    """The level a job title names ("Vertriebsleiterin DACH" -> vp_director), else unknown."""
+    match = _TITLE.search(fold(title))
+    if match is None:
+        return _L.UNKNOWN
+    return next(_TITLES[int(n[1:])][0] for n, v in match.groupdict().items() if v)
+
+
+@dataclass
+class _Person:
+    """One prospect-side speaker: how much they took part and what titles they go by."""
+
+    name: str
+    turns: int = 0
+    statements: int = 0
+    label: tuple[str, AuthorityLevel] | None = None  # the title printed beside their name
+    said: list[_Title] = field(default_factory=list)  # titles said of them in the call
+
+    @property
+    def level(self) -> AuthorityLevel:
+        if self.label is not None and self.label[1] is not _L.UNKNOWN:
+            return self.label[1]
+        if not self.said:
+            return _L.UNKNOWN
+        # Said twice differently ("I'm a manager ... as the director"): the cautious one.
+        return min((t.level for t in self.said), key=_RANK.index)
+
+    def engaged(self, most_turns: int) -> bool:
+        """Saying hello and leaving is not taking part in the purchase; on a call too short
+        for anyone to say much, whoever speaks takes part."""
+        if most_turns < _ENGAGED_TURNS:
+            return True
+        return self.turns >= _ENGAGED_TURNS and self.statements >= _ENGAGED_STATEMENTS
+
+
+_ENGAGED_TURNS = 3
+_ENGAGED_STATEMENTS = 3
+
+
+def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
+    """Titles a colleague gives a speaker: "this is Maria, our CFO", "Petra, unsere CFO"."""
+    firsts = {name.split()[0].lower(): name for name in people if name.split()}
+    for statement in reading.statements:
+        sentence = statement.sentence
+        lowered = sentence.folded
+        for first, name in firsts.items():
+            if first in (sentence.speaker.split() or [""])[0].lower():
+                continue
+            for found in re.finditer(rf"\b{re.escape(fold(first))}\b", lowered):
+                intro = _INTRO.match(lowered, found.end())
+                match = _TITLE.match(lowered, intro.end()) if intro else None
+                if match is None:
+                    continue
+                index = next(int(n[1:]) for n, v in match.groupdict().items() if v)
+                start, end = _span(sentence.text, sentence.folded, match, found.end())
+                people[name].said.append(
+                    _Title(statement, _TITLES[index][0], sentence.text[start:end])
+                )
+
+
+# Between a name and the title a colleague gives them: ", our", " ist unsere", " est notre".
+_INTRO = re.compile(
+    r",?\s*(?:\(|-)?\s*(?:(?:is|ist|est|e|es|on|who is|che e|qui est)\s+)?(?:(?:our|my|the|unser\w*"
+    r"|mein\w*|die|der|notre|mon|ma|la|le|nostr\w|il|la|nossa|nosso|a|o|nuestr\w|el|meidan)\s+)?"
+)
+
+
+def _people(reading: Reading) -> dict[str, _Person]:
+    """The prospect's side of the call, speaker by speaker."""
+    prospect = [s for s in reading.sentences if s.role == EXTERNAL]
+    pool = prospect or [s for s in reading.sentences if s.role != INTERNAL]
+    people: dict[str, _Person] = {}
+    titles = {
+        fold(p.name): p.title for p in reading.participants if p.title and p.side is not Side.VENDOR
+    }
+    seen_turns: set[int] = set()
+    for sentence in pool:
+        person = people.setdefault(sentence.speaker, _Person(sentence.speaker))
+        person.statements += not sentence.injected
+        if sentence.segment_index not in seen_turns:
+            seen_turns.add(sentence.segment_index)
+            person.turns += 1
+            segment = reading.transcript.segments[sentence.segment_index]
+            label = getattr(segment, "title", None) or titles.get(fold(sentence.speaker))
+            if label and person.label is None and label in reading.transcript.text:
+                person.label = (label, title_level(label))
     for statement in reading.statements:
         speaker = statement.quotes[-1].speaker
-        by_speaker.setdefault(speaker, []).extend(_own_titles(statement))
-        if _APPROVAL.search(statement.sentence.folded):
-            approvals.setdefault(speaker, []).append(statement)
-        elif _DECIDER.search(statement.sentence.folded):
-            deciders.setdefault(speaker, []).append(statement)
-    results = [
-        _speaker_finding(titles, deciders.get(name, []), approvals.get(name, []))
-        for name, titles in by_speaker.items()
-        if titles or name in deciders or name in approvals
-    ]
-    if not results:
-        return Finding(AuthorityAnswer())
-    # Several people on the lead's side: the most senior one is the authority on the call.
-    return max(results, key=lambda f: (_RANK.index(f.answer.level), f.confidence))
+        if speaker in people:
+            people[speaker].said.extend(_own_titles(statement))
+    _introductions(reading, people)
+    return people
 
 
-def _speaker_finding(
-    titles: list[_Title], deciders: list[Statement], approvals: list[Statement]
-) -> Finding:
-    quotes = [t.statement for t in titles] + deciders + approvals
-    evidence = list({e.quote: e for s in quotes for e in s.evidence()}.values())[:5]
-    if not titles:
-        note = "authority: no title stated; " + (
-            "needs someone else's approval" if approvals else "says they decide"
+def _evidence(reading: Reading, person: _Person) -> list[Evidence]:
+    quotes: list[Evidence] = []
+    if person.label is not None and person.label[1] is not _L.UNKNOWN:
+        quotes.append(Evidence(quote=person.label[0], speaker=person.name))
+    quotes += [e for title in person.said for e in title.statement.evidence()]
+    return list({e.quote: e for e in quotes}.values())[:4]
+
+
+def find_authority(reading: Reading) -> Finding:
+    """The level of the most senior prospect-side person engaged in the purchase, with the
+    label or sentence that gives their title."""
+    people = _people(reading)
+    most_turns = max((p.turns for p in people.values()), default=0)
+    engaged = [p for p in people.values() if p.engaged(most_turns)]
+    titled = [p for p in engaged if p.level is not _L.UNKNOWN]
+    if not titled:
+        passive = [p for p in people.values() if p.level is not _L.UNKNOWN]
+        if not passive:
+            return Finding(AuthorityAnswer())
+        best = max(passive, key=lambda p: _RANK.index(p.level))
+        answer = AuthorityAnswer(
+            level=best.level, title=_raw(best), evidence=_evidence(reading, best)
         )
-        return Finding(AuthorityAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.4, note)
-    levels = {t.level for t in titles}
-    # One person with several titles: the cautious (lowest) one, flagged.
-    title = min(titles, key=lambda t: _RANK.index(t.level))
-    level, raw = title.level, title.raw
-    strength = title.statement.strength
-    if approvals:
-        answer = AuthorityAnswer(level=_LOWER[level], title=raw, evidence=evidence)
-        note = f"authority: {raw} but needs someone else's approval"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note)
-    answer = AuthorityAnswer(level=level, title=raw, evidence=evidence)
-    if len(levels) > 1:
-        raws = ", ".join(dict.fromkeys(t.raw for t in titles))
+        note = f"authority: {best.name} has a title but barely takes part"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
+    best = max(titled, key=lambda p: (_RANK.index(p.level), p.turns))
+    answer = AuthorityAnswer(level=best.level, title=_raw(best), evidence=_evidence(reading, best))
+    said_levels = {t.level for t in best.said}
+    if best.label is None and len(said_levels) > 1:
+        raws = ", ".join(dict.fromkeys(t.raw for t in best.said))
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"authority: several titles ({raws})")
-    confidence = (0.9 if deciders else 0.8) * strength
-    return Finding(answer, FieldStatus.FOUND, round(confidence, 2))
+    untitled = [p for p in engaged if p.level is _L.UNKNOWN and p.turns > best.turns]
+    if untitled and best.level is not _L.C_LEVEL:
+        note = f"authority: {untitled[0].name} leads the talk and gives no title"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note)
+    confidence = 0.9 if best.label is not None else 0.8
+    return Finding(answer, FieldStatus.FOUND, confidence)
+
+
+def _raw(person: _Person) -> str:
+    if person.label is not None and person.label[1] is not _L.UNKNOWN:
+        return person.label[0]
+    return min(person.said, key=lambda t: _RANK.index(t.level)).raw

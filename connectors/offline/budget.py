@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from connectors.offline.cues import CORRECTION, EVASIVE, HEDGE
+from connectors.offline.cues import EVASIVE, HEDGE
 from connectors.offline.language import detect_language
 from connectors.offline.money import Money, find_money
 from connectors.offline.reading import Finding, Reading, Statement
@@ -23,14 +23,58 @@ from scoring.bant import BudgetAnswer, BudgetKind
 from scoring.extraction import FieldStatus
 
 _BUDGET_WORDS = re.compile(
-    r"\b(budget\w*|spend\w*|spent|invest\w*|allocat\w*|set aside|earmark\w*|afford|pay|paying"
+    r"\b(budget\w*|spend\w*|invest\w*|allocat\w*|set aside|earmark\w*|afford|pay|paying"
     r"|price range|ceiling|funding|funds|orcament\w*|verba\w*|investi\w*|gast\w*|disponi\w*"
     r"|reservad\w*|pagar|teto|presupuest\w*|inversion\w*|invertir|asignad\w*|tope|budjet\w*"
-    r"|investoi\w*)\b"
+    r"|investoi\w*|etat|eingeplant|freigegeben|vorgesehen|bereitgestellt|reserviert"
+    r"|zur verfugung|ausgeben|enveloppe|prevu\w*|alloue\w*|debloque\w*|a disposition"
+    r"|depenser|stanziat\w*|stanziamento|previst[oi]|a disposizione|spendere|plafond"
+    r"|varattu|varannut|varanneet|kayttaa|rahaa"
+    # a ceiling or a commitment: "we can go up to", "das ist mein letztes Wort"
+    r"|up to|at most|can go|stretch\w*|pencil\w*|approved|envelope|in mind|for this|for the"
+    r" (?:project|first year|whole thing)|bis zu|hochstens|maximal|gehe auf|letztes wort"
+    r"|im kopf|fur das (?:projekt|erste jahr)|furs (?:projekt|erste jahr)|fur dieses projekt"
+    r"|jusqu'a|monter|au maximum|en tete|pour ce projet|pour l'ensemble|la premiere annee"
+    r"|fino a|al massimo|arrivare|in mente|per questo progetto|il primo anno|riservat\w*"
+    r"|messo da parte|accantonat\w*|no maximo|em mente|para este projeto|o primeiro ano"
+    r"|reservam\w*|reservad\w*|como maximo|en mente|para este proyecto|el primer ano"
+    r"|enintaan|korkeintaan|mielessa|tahan projektiin|ensimmaiselle vuodelle|varaa\w*)\b"
 )
-_NOT_BUDGET = re.compile(
+# What a figure is when it is not the budget, named just before or after it.
+_DISTRACTOR_WORDS = re.compile(
     r"\b(revenue|turnover|arr|mrr|valuation|raised|salar\w*|sueldo\w*|faturamento|faturam\w*"
-    r"|receita|facturacion|factura\w*|ingresos|lost|loss|perd\w*|fine|multa|worth|liikevaihto)\b"
+    r"|receita|facturacion|factura\w*|ingresos|lost|loss|perd\w*|fine|multa|worth|liikevaihto"
+    r"|umsatz\w*|jahresumsatz|gehalt\w*|gehalter|bewertung|chiffre d'affaires|ca annuel"
+    r"|fatturato|ricavi|stipendi\w*|palkka\w*"
+    # the vendor's price, a quote, a licence fee
+    r"|price\w*|pricing|quote\w*|proposal|list|licen[cs]e\w*|per (?:seat|user|month|year)"
+    r"|preis\w*|angebot\w*|listenpreis|kostet|kosten|lizenz\w*|pro (?:nutzer|platz|monat)"
+    r"|prix|tarif\w*|devis|proposition|offre|coute|par (?:utilisateur|mois|an)"
+    r"|prezz\w*|listino|preventiv\w*|offerta|costa|licenz\w*|per utente|al mese"
+    r"|hinta\w*|tarjou\w*|maksaa|preco|cotacao|proposta|custa|licenca|por usuario|precio"
+    r"|cotizacion|propuesta|cuesta|licencia"
+    # an approval threshold
+    r"|anything (?:over|above)|approval|sign[- ]?off|freigabe\w*|genehmig\w*|validation"
+    r"|approvazione|hyvaksyn\w*|aprovacao|aprobacion"
+    # the size of their own deals or orders
+    r"|deal size|average (?:deal|order|contract)|ticket|auftragswert|warenkorb|panier moyen"
+    r"|valore medio|ticket medio|keskiostos)"
+)
+# An approval limit: "anything over fifty grand goes to the CFO", "ab 50.000 Euro muss ...".
+_OVER = re.compile(
+    r"\b(?:over|above|more than|beyond|exceeding|uber|ab|mehr als|au-dela d[e']|au-dessus d[e']"
+    r"|plus de|depasse|oltre|sopra|piu di|yli|acima de|mais de|por encima de|mas de)\s*$"
+)
+_APPROVAL_TALK = re.compile(
+    r"\b(?:approv\w*|sign\w*|cfo|board|ceo|goes to|needs?|freigabe\w*|genehmig\w*|muss"
+    r"|vorstand|geschaftsfuhr\w*|validation|valider|valide|daf|direction|approvazione|approva"
+    r"|firma|hyvaksy\w*|aprova\w*|aprueba\w*|junta|diretoria|conselho|comit\w*|committee"
+    r"|gremium|ausschuss|hallitu\w*|direzione|consiglio|cda)\b"
+)
+# The part of a larger programme: "500k in total, of which 80k for the sales tool".
+_PART_MARKER = re.compile(
+    r"\b(?:of which|of that|out of that|from that|davon|dont|di cui|dos quais|das quais"
+    r"|de los cuales|de las cuales|de eso|disso|josta|siita)\b"
 )
 _NO_BUDGET = re.compile(
     r"\bno budget(?! (issues?|constraints?|problems?|limits?|cap|concerns?))"
@@ -43,25 +87,50 @@ _NO_BUDGET = re.compile(
     r"|\bnothing (?:is )?(?:allocated|set aside|budgeted|approved)|\bno money (?:allocated"
     r"|set aside|for (?:this|it|that))"
     r"|\bsin presupuesto|\bno (tenemos|tiene|hay|existe|tengo) (ningun )?presupuesto"
-    r"|\bei (ole )?budjettia"
+    r"|\bei (ole )?budjettia|\bkein (?:eigenes )?budget|\bkeinerlei budget"
+    r"|\bpas de budget|\baucun budget|\bn'avons pas de budget|\bnessun budget"
+    r"|\bnon abbiamo (?:un |alcun )?budget|\bsenza budget"
 )
 # A question about money even without budget words: "and on the commercial side?"
 _MONEY_QUESTION = re.compile(
     r"\b(?:money|cost\w*|pric\w*|numbers|commercial\w*|financ\w*|dinheiro|custo\w*|preco"
-    r"|comercial|dinero|costo\w*|precio|finanz\w*)\b"
+    r"|comercial|dinero|costo\w*|precio|finanz\w*|geld|kosten|zahlen|argent|chiffres"
+    r"|soldi|cifre|numeri|raha\w*|luvut)\b"
 )
 # A statement that names the budget itself, evasive or not: "finance hasn't finished the plan".
 _BUDGET_TOPIC = re.compile(
     r"\b(?:budget\w*|numbers|figures|financ\w*|orcament\w*|verba|numeros|presupuest\w*"
-    r"|cifras|finanz\w*|budjet\w*)\b"
+    r"|cifras|finanz\w*|budjet\w*|zahlen|chiffres|cifre)\b"
 )
-# Money already spent is history, not budget: it counts only when nothing else is said.
+# Money already spent is history, not budget.
 _PAST = re.compile(
-    r"\b(last (?:year|quarter|month)|previous(?:ly)?|in the past|used to|ano passado|no passado"
-    r"|el ano pasado|en el pasado|viime vuonna)\b"
+    r"\b(last (?:year|quarter|month)|previous(?:ly)?|in the past|used to|currently pay\w*"
+    r"|we pay|we spent|ano passado|no passado|pagamos hoje|el ano pasado|en el pasado"
+    r"|pagamos actualmente|viime vuonna|letztes jahr|im vorjahr|vergangenes jahr|bisher"
+    r"|zahlen (?:derzeit|aktuell|heute)|ausgegeben|l'an dernier|l'annee (?:derniere|passee)"
+    r"|payons (?:actuellement|aujourd'hui)|depense|l'anno (?:scorso|passato)"
+    r"|paghiamo (?:oggi|attualmente)|speso|maksamme nyt|pagamos|gastamos|gastamos|gastamos"
+    r"|gastaram|spent|paid|bezahlt|zahlen wir|payons|payé|paye|pagato|paghiamo|maksoimme"
+    r"|maksamme)\b"
+)
+# A figure said per month, beside the yearly total in the same sentence.
+_MONTHLY = re.compile(
+    r"^\W*(?:a|per|each|every|al|por|pro|par|il|im|ao|kuukaudessa|kuussa)?\s*"
+    r"(?:month|mes|monat|mois|mese|kk|mensuais|mensual\w*|monatlich|mensuel\w*|mensil\w*)\b"
+    r"|^\W*/\s*(?:month|mo|monat|mois|mese|mes)\b"
+)
+# A figure someone takes back: "thirty-two, not forty".
+_NEGATED = re.compile(r"\b(?:not|nicht|pas|non|nao|no|ei)\s+(?:\w+\s+)?$")
+_PESO = re.compile(r"\bpesos?\b")
+# Which country's pesos: the currency said as "pesos" takes the call's country.
+_PESOS = (
+    (re.compile(r"\b(?:colombia\w*|bogota|medellin|cali)\b"), "COP"),
+    (re.compile(r"\b(?:argentin\w*|buenos aires|cordoba|rosario)\b"), "ARS"),
+    (re.compile(r"\b(?:chile\w*|santiago|valparaiso)\b"), "CLP"),
+    (re.compile(r"\b(?:uruguay\w*|montevideo)\b"), "UYU"),
 )
 # When the currency is not said: the transcript's commonest, else the language's usual one.
-_LANGUAGE_CURRENCY = {"en": "USD", "pt": "BRL", "fi": "EUR"}
+_LANGUAGE_CURRENCY = {"en": "USD", "pt": "BRL", "fi": "EUR", "de": "EUR", "fr": "EUR", "it": "EUR"}
 _TOLERANCE = Decimal("0.1")
 
 
@@ -84,22 +153,57 @@ def _talks_budget(reading: Reading, statement: Statement) -> bool:
     if _BUDGET_WORDS.search(statement.sentence.folded):
         return True
     return any(
-        s.is_question and _BUDGET_WORDS.search(s.folded)
+        s.is_question and (_BUDGET_WORDS.search(s.folded) or _MONEY_QUESTION.search(s.folded))
         for s in reading.previous_turn(statement.sentence)
     )
+
+
+def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Characters between text[start:end] and the closest match of `pattern` (None: none)."""
+    distances = [
+        start - m.end() if m.end() <= start else m.start() - end if m.start() >= end else 0
+        for m in pattern.finditer(text)
+    ]
+    return min(distances, default=None)
+
+
+def _distractor(folded: str, money: Money) -> bool:
+    """True when the words around a figure make it something other than the budget: revenue,
+    a price or quote, a licence fee, an approval limit."""
+    before = folded[: money.start]
+    if _OVER.search(before[-25:]) and _APPROVAL_TALK.search(folded):
+        return True
+    window = folded[max(0, money.start - 60) : money.end + 40]
+    offset = max(0, money.start - 60)
+    other = _nearest(_DISTRACTOR_WORDS, window, money.start - offset, money.end - offset)
+    if other is None:
+        return False
+    budget = _nearest(_BUDGET_WORDS, window, money.start - offset, money.end - offset)
+    return budget is None or other < budget
 
 
 def _candidates(reading: Reading) -> list[_Candidate]:
     found: list[_Candidate] = []
     for statement in reading.statements:
         folded = statement.sentence.folded
-        context = _talks_budget(reading, statement) and not _PAST.search(folded)
         if _NO_BUDGET.search(folded):
             found.append(_Candidate(statement, None, True))
             continue
-        if _NOT_BUDGET.search(folded) and not _BUDGET_WORDS.search(folded):
-            continue
-        for money in find_money(folded):
+        if _PAST.search(folded):
+            continue  # money already spent is history, not this purchase's budget
+        context = _talks_budget(reading, statement)
+        monies = [
+            m
+            for m in find_money(folded)
+            if not _distractor(folded, m) and not _NEGATED.search(folded[: m.start])
+        ]
+        part = _PART_MARKER.search(folded)
+        if part is not None and any(m.start > part.end() for m in monies):
+            monies = [m for m in monies if m.start > part.end()][:1]
+        yearly = [m for m in monies if not _MONTHLY.match(folded[m.end :])]
+        if len(yearly) < len(monies) and yearly:
+            monies = yearly  # "25k a month, so 300k a year": the total they state
+        for money in monies:
             if money.bare and not context:
                 continue
             found.append(_Candidate(statement, money, context))
@@ -138,8 +242,10 @@ def _default_currency(reading: Reading, language: str | None) -> str | None:
     )
     if said:
         return said.most_common(1)[0][0]
-    # Too little text to name the language for sure still hints at the currency.
     text = " ".join(sentence.folded for sentence in reading.sentences)
+    if _PESO.search(text):
+        return next((code for where, code in _PESOS if where.search(text)), "MXN")
+    # Too little text to name the language for sure still hints at the currency.
     return _LANGUAGE_CURRENCY.get(language or detect_language(text, min_hits=1) or "")
 
 
@@ -148,16 +254,6 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
         return False
     larger = max(a.comparable, b.comparable)
     return abs(a.comparable - b.comparable) <= larger * _TOLERANCE
-
-
-def _superseding(pool: list[_Candidate]) -> _Candidate | None:
-    """The last figure said, when it is firm and corrects or outweighs hedged earlier ones."""
-    last = max(pool, key=lambda c: c.statement.sentence.position)
-    earlier = [c for c in pool if not _same(c, last)]
-    if last.hedged or not earlier:
-        return None
-    corrects = CORRECTION.search(last.statement.sentence.folded)
-    return last if corrects or all(c.hedged for c in earlier) else None
 
 
 def _evasive(reading: Reading) -> Finding:
@@ -176,41 +272,58 @@ def _evasive(reading: Reading) -> Finding:
     return Finding(BudgetAnswer())
 
 
+def _unsettled_after(reading: Reading, position: int) -> Statement | None:
+    """A later statement that the budget is not set after all ("that's not final yet")."""
+    for statement in reading.statements:
+        folded = statement.sentence.folded
+        if statement.sentence.position > position and EVASIVE.search(folded) and (
+            _BUDGET_TOPIC.search(folded) or _BUDGET_WORDS.search(folded)
+        ):
+            return statement
+    return None
+
+
 def find_budget(reading: Reading, language: str | None) -> Finding:
-    """The lead's budget, with the sentences that state it."""
+    """The lead's budget, with the sentences that state it: the last figure said for it."""
     candidates = _candidates(reading)
-    pool = [c for c in candidates if c.strong] or candidates
-    if not pool:
-        return _evasive(reading)
-    pool = [c for c in [_superseding(pool)] if c is not None] or pool
-    groups: list[list[_Candidate]] = []
-    for candidate in pool:
-        group = next((g for g in groups if _same(g[0], candidate)), None)
-        if group is None:
-            groups.append([candidate])
-        else:
-            group.append(candidate)
-    # Conflicting figures: keep the lowest (the cautious reading) and every figure's quote.
-    groups.sort(key=lambda g: g[0].comparable)
-    chosen = groups[0][0]
-    quotes = [e for g in groups for c in g[:2] for e in c.statement.evidence()]
-    evidence = list({(e.quote, e.speaker): e for e in quotes}.values())[:6]
+    strong = [c for c in candidates if c.strong]
+    if not strong:
+        if not candidates:
+            return _evasive(reading)
+        evidence = [e for c in candidates[-3:] for e in c.statement.evidence()]
+        note = "budget: amounts mentioned, none said to be the budget"
+        return Finding(BudgetAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.3, note)
+    # The last figure said for the budget counts: revisions and corrections come later.
+    chosen = max(strong, key=lambda c: (c.statement.sentence.position, c.money is not None))
+    others = [c for c in strong if not _same(c, chosen)]
+    quotes = [chosen, *others[-3:]]
+    evidence = list(
+        {(e.quote, e.speaker): e for c in quotes for e in c.statement.evidence()}.values()
+    )[:6]
     currency = chosen.money.currency if chosen.money else None
     assumed = chosen.money is not None and currency is None
     if assumed:
         currency = _default_currency(reading, language)
     answer = _answer(chosen, currency, evidence)
-    strength = chosen.statement.strength
     if answer.kind is BudgetKind.UNKNOWN:
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, "budget: an amount without a currency")
-    if len(groups) > 1:
-        figures = "; ".join(g[0].statement.sentence.text[:60] for g in groups[:4])
-        return Finding(
-            answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: conflicting figures ({figures})"
-        )
-    confidence = (0.85 if chosen.strong else 0.45) * strength
-    if assumed or (chosen.money is not None and chosen.money.vague):
-        confidence = min(confidence, 0.45)
-    if chosen.hedged:  # "maybe $10k at most": still the budget, held less firmly
+    text = chosen.statement.sentence.text[:80]
+    if chosen.hedged:
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: hedged (“{text}”)")
+    same_sentence = [
+        c for c in strong
+        if c.statement.sentence.position == chosen.statement.sentence.position and c is not chosen
+        and not _same(c, chosen)
+    ]
+    if same_sentence:
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: two figures in “{text}”")
+    unsettled = _unsettled_after(reading, chosen.statement.sentence.position)
+    if unsettled is not None:
+        note = f"budget: said, then not settled (“{unsettled.sentence.text[:60]}”)"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note)
+    confidence = 0.85 * chosen.statement.strength
+    if chosen.money is not None and chosen.money.vague:
         confidence = min(confidence, 0.6)
+    if assumed and not _PESO.search(chosen.statement.sentence.folded):
+        confidence = min(confidence, 0.45)  # no currency said at all: a reviewer checks it
     return Finding(answer, FieldStatus.FOUND, round(confidence, 2))

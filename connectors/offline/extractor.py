@@ -39,7 +39,8 @@ class OfflineExtractor:
 
     def extract(self, transcript: Transcript, context: ExtractionContext) -> Extraction:
         """BANT answers with verified evidence, per-field status and confidence, and flags."""
-        reading = Reading(transcript)
+        context = context.with_transcript(transcript)
+        reading = Reading(transcript, context.participants)
         language = (
             detect_language(" ".join(s.folded for s in reading.sentences))
             or transcript.language
@@ -50,7 +51,7 @@ class OfflineExtractor:
             Criterion.BUDGET: find_budget(reading, language),
             Criterion.AUTHORITY: find_authority(reading),
             Criterion.NEED: find_need(reading, capabilities),
-            Criterion.TIMELINE: find_timeline(reading, context.stated_on),
+            Criterion.TIMELINE: find_timeline(reading, context.call_date),
         }
         flags = [
             Flag(
@@ -71,7 +72,7 @@ class OfflineExtractor:
                 authority=findings[Criterion.AUTHORITY].answer,
                 need=findings[Criterion.NEED].answer,
                 timeline=findings[Criterion.TIMELINE].answer,
-                stated_on=context.stated_on,
+                stated_on=context.call_date,
             ),
             fields={
                 criterion: FieldResult(status=finding.status, confidence=finding.confidence)

@@ -16,7 +16,13 @@ _STOPWORDS = {
     "hacer ahora aqui bueno porque pues y lo un yo soy hasta quien nuestro nuestra todo bien "
     "o por su fue tengo necesitamos",
     "fi": "ja ei etta meilla olla kanssa mutta myos tama joka kuin niin onko mina sina ole oli "
-    "ovat voi nyt siis",
+    "ovat voi nyt siis meidan teidan se on kylla tai sitten mita mutta jo viela",
+    "de": "und ich nicht das ist wir sie der die mit auf fur ein eine auch zu sind haben "
+    "wie aber noch dann oder bei uns unser unsere wenn schon jetzt hier gut genau also",
+    "fr": "et je pas est nous vous le les des une pour avec sur mais qui dans ce cette "
+    "sont avons aussi donc alors oui bien c'est elle notre nos votre",
+    "it": "che il di per sono abbiamo anche gli della delle questo questa "
+    "noi voi siamo molto allora ecco bene cosa nostro nostra perche gia",
 }
 _WORDS = {language: set(words.split()) for language, words in _STOPWORDS.items()}
 _TOKEN = re.compile(r"[a-z']+")
@@ -24,7 +30,8 @@ _MIN_HITS = 5
 
 
 def detect_language(folded: str, *, min_hits: int = _MIN_HITS) -> str | None:
-    """ "en", "pt", "es" or "fi" for folded text, or None when no language clearly leads."""
+    """The language code of folded text ("en", "pt", "es", "fi", "de", "fr", "it"), or None
+    when no language clearly leads."""
     counts = Counter(_TOKEN.findall(folded))
     scores = {language: sum(counts[word] for word in words) for language, words in _WORDS.items()}
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)

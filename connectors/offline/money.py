@@ -14,40 +14,65 @@ from decimal import Decimal
 from connectors.offline.numbers import NUMBER_WORDS, NUMERAL, parse_number_words, parse_numeral
 
 _MULTIPLIERS = (
-    (r"mil millones|mil milhoes|billions?|bilhao|bilhoes|bn", Decimal(10) ** 9),
-    (r"millions?|milhao|milhoes|millon(?:es)?|miljoonaa?|mm|mn|m", Decimal(10) ** 6),
-    (r"thousand|grand|mil|tuhatta|k", Decimal(10) ** 3),
+    (
+        r"mil millones|mil milhoes|billions?|bilhao|bilhoes|milliarden?|milliards?|miliardi"
+        r"|mrd|bn",
+        Decimal(10) ** 9,
+    ),
+    (
+        r"millions?|milhao|milhoes|millon(?:es)?|millionen|milioni|milione|miljoonaa?|mio"
+        r"|mln|mm|mn|m",
+        Decimal(10) ** 6,
+    ),
+    (r"thousand|grand|mil|mila|mille|tausend|tsd|tuhatta|tuhat|tonnia|tonni|k", Decimal(10) ** 3),
 )
 _MULTIPLIER = "|".join(f"(?:{words})" for words, _ in _MULTIPLIERS)
-_CODES = r"usd|eur|brl|gbp|mxn|ars|cop|clp|pen|cad|aud|chf"
+_CODES = r"usd|eur|brl|gbp|mxn|ars|cop|clp|pen|cad|aud|chf|sek|nok|dkk"
 _PREFIX = rf"us\$|r\$|ca?\$|au?\$|mx\$|\$|€|£|(?:{_CODES})\b"
 _SUFFIX = (
-    rf"(?:dollars?|dolares|dolar|bucks|euros?|euroa|reais|pounds?|libras?|pesos?|{_CODES})\b|€|\$"
+    r"(?:(?:canadian|australian) dollars?|dollars? (?:canadiens|australiens)|kanadische dollar"
+    rf"|dollars?|dolares|dolar|dollari|bucks|euros?|euroa|reais|pounds?|pfund|sterline?|libras?"
+    rf"|pesos?|franken|francs? suisses?|franchi svizzeri|{_CODES})\b|€|\$"
 )
 # Number words count only before a multiplier: "fifty thousand", never "fifty".
-_AMOUNT = rf"{NUMERAL}|(?:half(?: a)?|meio|medio|{NUMBER_WORDS})(?=\s?(?:{_MULTIPLIER})\b)"
+_AMOUNT = (
+    rf"{NUMERAL}|(?:half(?: a)?|meio|medio|{NUMBER_WORDS})(?=\s?(?:{_MULTIPLIER})\b)"
+    # "thirty-five hundred": thousands said in hundreds
+    r"|(?:ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))? hundred(?! (?:thousand|k)\b)"
+)
 
 
 def _one(n: int) -> str:
     """One amount with its optional currency before and multiplier after (groups end in n)."""
     return (
         rf"(?P<pre{n}>{_PREFIX})?\s?(?P<num{n}>{_AMOUNT})"
-        rf"(?:\s?(?P<mul{n}>{_MULTIPLIER})(?![a-z]))?"
+        rf"(?:\s?(?P<mul{n}>{_MULTIPLIER})(?![a-z])\.?)?"
     )
 
 
 _MONEY = re.compile(
     rf"(?<![\w.,$€£]){_one(1)}"
-    rf"(?:\s?(?P<sep>-|–|to|a|ate|hasta|or|ou|o|and|e|y)\s?{_one(2)})?"
+    rf"(?:\s?(?P<sep>-|–|to|a|ate|hasta|or|ou|o|and|e|y|et|und|bis|ed)\s?"
+    rf"(?:(?:i|le|les|los|las|os|as|die)\s)?{_one(2)})?"
     rf"(?:\s?(?:de\s)?(?P<post>{_SUFFIX}))?(?!\d)"
 )
-_BETWEEN = re.compile(r"\b(between|entre)\s+\S*\s*$")
-_PERCENT = re.compile(r"\s?(%|percent|per cent|por cento|por ciento|prosent)")
+_BETWEEN = re.compile(
+    r"\b(between|entre|tra|fra|zwischen|valilla)\s+(?:(?:i|le|les|los|las|os|as|den)\s+)?\S*\s*$"
+)
+_PERCENT = re.compile(
+    r"\s?(%|percent|per cent|por cento|por ciento|prosent|prozent|pour ?cent|per cento)"
+)
 _COUNTED = re.compile(
     r"\s(?:of\s|de\s)?(?:people|employees|staff|users|seats|licen[sc]es?|customers|clients|leads"
     r"|reps|agents|units|hours|days|weeks|months|years|calls|emails|pessoas|funcionarios"
     r"|colaboradores|usuarios|licencas|clientes|horas|dias|semanas|meses|anos|personas"
-    r"|empleados|licencias|vendedores|lojas|tiendas|stores|locations)\b"
+    r"|empleados|licencias|vendedores|lojas|tiendas|stores|locations|mitarbeiter\w*|kunden"
+    r"|nutzer\w*|lizenzen|vertriebler\w*|leute|personen|stunden|tage|wochen|monate|jahre"
+    r"|employes|salaries|utilisateurs|licences|commerciaux|personnes|heures|jours|mois|ans"
+    r"|dipendenti|clienti|utenti|licenze|venditori|persone|ore|giorni|settimane|mesi|anni"
+    r"|tyontekija\w*|asiakas\w*|kayttaja\w*|lisenssi\w*|myyja\w*|henkilo\w*|tuntia|paivaa"
+    r"|viikkoa|kuukautta|vuotta)\b"
 )
 _CURRENCIES = {
     "us$": "USD",
@@ -63,6 +88,19 @@ _CURRENCIES = {
     "euro": "EUR",
     "euros": "EUR",
     "euroa": "EUR",
+    "pfund": "GBP",
+    "sterlina": "GBP",
+    "sterline": "GBP",
+    "dollari": "USD",
+    "franken": "CHF",
+    "canadian dollar": "CAD",
+    "canadian dollars": "CAD",
+    "dollars canadiens": "CAD",
+    "dollar canadiens": "CAD",
+    "kanadische dollar": "CAD",
+    "australian dollar": "AUD",
+    "australian dollars": "AUD",
+    "dollars australiens": "AUD",
     "£": "GBP",
     "pound": "GBP",
     "pounds": "GBP",
@@ -92,9 +130,11 @@ class Money:
 def _currency(symbol: str | None) -> str | None:
     if not symbol:
         return None
-    symbol = symbol.strip()
+    symbol = " ".join(symbol.split())
     if symbol in ("peso", "pesos"):
         return None
+    if symbol.startswith(("franc", "franchi")):
+        return "CHF"
     return _CURRENCIES.get(symbol, symbol.upper() if symbol.isalpha() else None)
 
 
@@ -109,7 +149,7 @@ def _value(number: str, multiplier: str | None) -> tuple[Decimal, bool] | None:
     if number[0].isdigit():
         parsed = parse_numeral(number)
         return None if parsed is None else (parsed * _multiplier(multiplier), False)
-    if not multiplier:  # "fifty" alone is not money; "fifty thousand" is
+    if not multiplier and not number.endswith("hundred"):  # "fifty" alone is not money
         return None
     if number.startswith(("half", "meio", "medio")):
         return Decimal("0.5") * _multiplier(multiplier), False
@@ -130,6 +170,23 @@ def _single(
     return Money(start, end, value, None, currency, bare, vague)
 
 
+_WORDS_RANGE = re.compile(r"(?P<low>.+?)\s+(?:and|e|y|et|und|ed|to|a|bis)\s+(?P<high>.+)")
+
+
+def _spoken_range(match: re.Match[str], currency: str | None) -> Money | None:
+    """ "trinta e quarenta mil": two number words joined under one multiplier are a range."""
+    number, multiplier = match["num1"], match["mul1"]
+    if number[0].isdigit() or not multiplier or _value(number, multiplier) is not None:
+        return None
+    parts = _WORDS_RANGE.fullmatch(number)
+    if parts is None:
+        return None
+    low, high = _value(parts["low"], multiplier), _value(parts["high"], multiplier)
+    if low is None or high is None or low[0] >= high[0]:
+        return None
+    return Money(match.start(), match.end(), low[0], high[0], currency, False, low[1] or high[1])
+
+
 def find_money(text: str) -> list[Money]:
     """Amounts and ranges in folded `text`, left to right."""
     found: list[Money] = []
@@ -141,7 +198,7 @@ def find_money(text: str) -> list[Money]:
         if currency is None and _COUNTED.match(after):
             continue
         is_range = match["num2"] is not None and (
-            match["sep"] not in ("and", "e", "y", "a", "o", "ou", "or")
+            match["sep"] not in ("and", "e", "y", "a", "o", "ou", "or", "et", "und", "ed")
             or _BETWEEN.search(text[: match.start()])
             or (
                 match["sep"] in ("a", "o", "ou", "or")
@@ -149,6 +206,10 @@ def find_money(text: str) -> list[Money]:
             )
         )
         if match["num2"] is None:
+            spoken = _spoken_range(match, currency)
+            if spoken is not None:
+                found.append(spoken)
+                continue
             single = _single(match, 1, currency, match.start(), match.end())
             found.extend([single] if single else [])
             continue

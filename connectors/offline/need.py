@@ -52,7 +52,30 @@ _WANT = re.compile(
     r"|\b(?:perdemos|gastamos|pierden|gastan) (?:\w+ ){0,2}(?:horas|tiempo|dias) (?:con|en"
     r"|haciendo)\b|\b(?:nuestro|nuestra|mi) (?:mayor |principal )?(?:problema|dolor|desafio"
     r"|reto|dificultad|necesidad|prioridad|objetivo) (?:es|son)\b"
-    r"|\b(?:tarvitsemme|tarvitsen|haluamme|haluaisimme|etsimme)\b"
+    r"|\b(?:tarvitsemme|tarvitsen|haluamme|haluaisimme|etsimme|tarvitaan|tarvitsisimme"
+    r"|meilta puuttuu|puuttuu|ongelma(?:mme)? on|haasteena on|haasteemme on)\b"
+    r"|\b(?:menee|kuluu|haaskaantuu) (?:\w+ ){0,2}(?:aikaa|tunteja|tuntia|paivia)\b"
+    # de
+    r"|\b(?:wir (?:brauchen|benotigen|suchen|wollen|mochten|hatten gerne?|wunschen uns)"
+    r"|brauchen wir|ich (?:brauche|suche|hatte gerne?)|uns fehl(?:t|en)|es fehlt(?: uns)?"
+    r"|(?:unser|das|die) (?:grosste[sn]? |eigentliche[sn]? )?(?:problem|hauptproblem|thema"
+    r"|ziel|schmerzpunkt|herausforderung|baustelle)\w* (?:ist|sind|war)|wichtig (?:ist|ware"
+    r"|waere) (?:uns|mir)|es ware (?:toll|super|gut|hilfreich|schon)|hilfreich ware"
+    r"|wir verlieren (?:\w+ ){0,3}(?:zeit|stunden|tage))\b"
+    # fr
+    r"|(?:\b(?:nous avons|on a|j'ai|on aurait|nous aurions) besoin(?: d'| de| du| des)?"
+    r"|\bil nous (?:faut|faudrait)|\b(?:nous cherchons|on cherche|nous voulons|on veut"
+    r"|nous aimerions|on aimerait|nous souhaitons|on souhaite|il nous manque|ce qui nous manque"
+    r"|ce serait (?:bien|top|utile|genial|ideal))|\b(?:notre|le|la) (?:plus gros |plus grand "
+    r"|principal |vrai |grand )?(?:probleme|souci|enjeu|objectif|besoin|defi|douleur)s? "
+    r"(?:c'est|est|sont|serait)|\b(?:nous perdons|on perd) (?:\w+ ){0,3}(?:temps|heures"
+    r"|jours))"
+    # it
+    r"|\b(?:abbiamo bisogno(?: di| d')?|ci serv(?:e|ono|irebbe|irebbero)|cerchiamo|stiamo"
+    r" cercando|vorremmo|vogliamo|ci manca(?:no)?|mi serve|ho bisogno(?: di)?|sarebbe (?:utile"
+    r"|bello|ottimo|fantastico)|(?:il nostro|il vero|il) (?:problema|obiettivo|bisogno|dolore"
+    r"|punto dolente)(?: principale| piu grande)? (?:e|sono)|perdiamo (?:\w+ ){0,3}(?:tempo"
+    r"|ore|giorni))\b"
 )
 # Markers of a pain in their own clause ("our lead scoring is a spreadsheet").
 _PAIN = re.compile(
@@ -68,7 +91,29 @@ _PAIN = re.compile(
     r"|\bdemora(?:mos)?\b|\btarda(?:mos)? (?:mucho|demasiado)\b|\bnao conseguimos\b"
     r"|\bno podemos\b|\bnao temos como\b|\b(?:nobody|no one|ninguem|nadie)\b"
     r"|\b(?:nao|no) (?:se )?(?:integra|sincroniza|conecta|conversa)\w*"
-    r"|\b(?:ongelma\w*|haaste\w*|kasin|kasityo\w*)\b"
+    r"|\b(?:ongelma\w*|haaste\w*|kasin|kasityo\w*|excel\w*|taulukko\w*|kahteen kertaan)\b"
+    r"|\b(?:manuell\w*|von hand|per hand|handisch|tabelle\w*|zweimal|doppelt|muhsam"
+    r"|dauert ewig|nervig|manuellement|a la main|tableur\w*|deux fois|fastidieu\w*"
+    r"|manualmente|a mano|fogli? (?:di calcolo|excel)|due volte|perdiamo tempo)\b"
+    r"|\b(?:nirgends|nowhere|nobody|nadie|ninguem|personne ne|nessuno|kukaan ei|forget|forgot"
+    r"|vergess\w*|oubli\w*|dimentic\w*|esquec\w*|olvid\w*|unohtu\w*|errors?|fehler\w*"
+    r"|erreurs?|error[ei]|erros?|errores|virhe\w*|wrong|falsch\w*|sbagliat\w*|errad[oa]s?"
+    r"|chaos|caos|bagunca|desorden|sotku\w*|painful|schwierig|difficile|dificil|vaikea\w*"
+    r"|impossible|unmoglich|impossibile|imposible|mahdoton|waste|wasting|verschwend\w*"
+    r"|gaspill\w*|spreco|sprechiamo|desperdic\w*|hukka\w*|double entry|nightmare|albtraum"
+    r"|cauchemar|incubo|pesadelo|pesadilla|painajai\w*|frustrant\w*|frustrier\w*|no idea"
+    r"|keine ahnung|aucune idee|nessuna idea|ni idea|nenhuma ideia|ei aavistusta|lose|losing"
+    r"|lost|verlier\w*|verloren|perd\w*|pers[oie]|hukkaa\w*|ohne (?:system|uberblick)"
+    r"|no visibility|keinen uberblick|aucune visibilite|nessuna visibilita)\b"
+)
+_SHORT_NO = re.compile(r"\W*(?:no|nein|non|nao|ei)\b")
+# A short answer that takes up what the rep just described: "that's exactly what we need".
+_ANAPHORIC = re.compile(
+    r"\b(?:exactly|that'?s what|this is what|genau das|genau so|c'est exactement|exactement ce"
+    r"|esattamente|proprio quello|justo lo que|eso es (?:justo|exactamente)|exatamente|e isso"
+    r"|juuri (?:sita|tata|niin)|sita tarvitaan|that would help|das wurde helfen|ca nous aiderait"
+    r"|ci aiuterebbe|nos ayudaria|ajudaria|auttaisi|we need that|brauchen wir|il nous le faut"
+    r"|ci serve|lo necesitamos|precisamos disso|tarvitsemme sita)\b"
 )
 # About the sale, money or timing, not the product: "I need to check with my boss".
 _NOT_A_NEED = re.compile(
@@ -76,7 +121,35 @@ _NOT_A_NEED = re.compile(
     r"|run it|ask|sleep on|pass|loop|involve|consult|share|wait)|\b(?:approval|sign-?off|budget"
     r"|orcamento|presupuesto|aprovacao|aprobacion|pensar|consultar|falar com|hablar con|numbers"
     r"|figures|finance|pricing|price|prices|cost|costs|quote|numeros|cifras|precio|preco|custo"
-    r"|costo|financeiro|finanzas|contract|contrato|paperwork)\b"
+    r"|costo|financeiro|finanzas|contract|contrato|paperwork|preis\w*|kosten|vertrag\w*"
+    r"|freigabe|entscheidung|zahlen|rucksprache|abstimmen|prix|cout\w*|contrat|validation"
+    r"|decision|chiffres|reflechir|prezz\w*|costi|contratto|approvazione|decisione|numeri"
+    r"|pensarci|hinta\w*|sopimu\w*|paatos\w*|soldi|geld|argent|dinheiro|dinero|raha\w*"
+    r"|allocat\w*|money)\b"
+)
+# A capability the prospect rules out: "we don't need e-signature", "CRM haben wir schon".
+_RULED_OUT = re.compile(
+    r"\b(?:(?:we|i) (?:don'?t|do not|won'?t) (?:really )?need|no need for|(?:we|i) already"
+    r" (?:have|use|got)|(?:is|are) (?:out of scope|not (?:a priority|relevant|needed|important)"
+    r"|covered|already covered|sorted|handled)|not interested in|not looking for"
+    r"|brauchen wir (?:nicht|kein)|(?:haben|nutzen) wir (?:schon|bereits)|wir haben (?:schon"
+    r"|bereits)|ist (?:kein thema|nicht relevant|nicht notig|nicht wichtig|abgedeckt)"
+    r"|pas besoin|on a deja|nous avons deja|n'est pas (?:une priorite|prioritaire|necessaire"
+    r"|un sujet)|hors (?:du )?perimetre|ne nous interesse pas"
+    r"|non ci serv\w*|non abbiamo bisogno|abbiamo gia|usiamo gia|non e (?:una priorita"
+    r"|prioritario|necessario)|fuori (?:dal )?perimetro|non ci interessa"
+    r"|ei tarvita|emme tarvitse|meilla on jo|ei ole tarpeen|ei kiinnosta"
+    r"|nao precisamos|ja temos|ja usamos|fora do escopo|nao e prioridade"
+    r"|no necesitamos|ya tenemos|ya usamos|fuera del alcance|no es prioridad"
+    r"|no lo necesitamos|nao preciso|no necesito|non mi serve|brauche ich nicht|nao precisa"
+    r"|non serve|no hace falta|nicht notig|pas necessaire|ei tarvitse|(?:we|i) (?:are |'re )?"
+    r"(?:already )?using|already in place|works? (?:fine|well)|working (?:fine|well)"
+    r"|funciona (?:bien|bem|muy bien|muito bem)|funktioniert (?:gut|prima)|fonctionne bien"
+    r"|funziona (?:bene|benissimo)|toimii hyvin|ya (?:las |los |lo |la )?(?:sacamos|hacemos"
+    r"|tenemos)|ja (?:fazemos|temos|usamos)|gia (?:lo |la |le |li )?(?:usiamo|facciamo|abbiamo)"
+    r"|nutzen wir (?:schon|bereits)|machen wir (?:schon|bereits)|on l'a deja|nous l'avons deja"
+    r"|je n'ai pas besoin|en tarvitse|not something we need|don'?t want|no queremos"
+    r"|nao queremos|wollen wir nicht|ne voulons pas|non vogliamo|emme halua)\b"
 )
 # "We want it live by then": a pronoun object with timing words is the timeline speaking.
 _TIMING_OBJECT = re.compile(
@@ -96,7 +169,9 @@ _ITEM_END = re.compile(r"\s+(?:so|because|since|porque|pois|para que|ya que)\s+"
 _NEED_QUESTION = re.compile(
     r"\b(?:need|looking for|look for|challenge|problem|pain|priorit\w*|hoping|driving|prompted"
     r"|goal|help with|solve|precisa\w*|procura\w*|busca\w*|desafio|problema|prioridade\w*"
-    r"|necesita\w*|necesidad\w*|objetivo|ayudar|ajudar|tarvit\w*)\b"
+    r"|necesita\w*|necesidad\w*|objetivo|ayudar|ajudar|tarvit\w*|brauch\w*|such\w*"
+    r"|herausforderung\w*|ziel\w*|besoin\w*|cherch\w*|probleme\w*|enjeu\w*|bisogn\w*"
+    r"|cerca\w*|obiettiv\w*|esigenz\w*|ongelm\w*|haaste\w*)\b"
 )
 
 
@@ -138,7 +213,7 @@ def _clause_at(text: str, start: int, end: int) -> str:
 def _items(text: str, folded: str) -> list[set[str]] | None:
     """Each stated need of a sentence as stems; None when it states no need."""
     lowered = text.lower() if len(text.lower()) == len(text) else folded
-    if _NOT_A_NEED.search(folded):
+    if _NOT_A_NEED.search(folded) or _RULED_OUT.search(folded):
         return None
     want = _WANT.search(folded)
     if want and not _TIMING_OBJECT.match(folded[want.end() :]):
@@ -190,40 +265,74 @@ def _stated_needs(reading: Reading, wanted: list[set[str]]) -> list[_Need]:
     return needs
 
 
-def _match(wanted: list[set[str]], item: set[str]) -> float:
-    if any(covers(capability, item) for capability in wanted):
-        return 1.0
-    return 0.5 if any(related(capability, item) for capability in wanted) else 0.0
+def _mentions(
+    reading: Reading, wanted: dict[str, set[str]]
+) -> tuple[dict[str, Statement], set[str]]:
+    """Capabilities the prospect names as wanted or painful (with the first statement that
+    does), and those they rule out ("we already have e-signature", "brauchen wir nicht")."""
+    named: dict[str, Statement] = {}
+    ruled_out: set[str] = set()
+    for statement in reading.statements:
+        sentence = statement.sentence
+        said = stems(sentence.text)
+        hits = [name for name, capability in wanted.items() if covers(capability, said)]
+        if not hits and _ANAPHORIC.search(sentence.folded) and len(said) <= 3:
+            # "That's exactly what we need" after the rep described a capability.
+            before = {w for s in reading.previous_turn(sentence) for w in stems(s.text)}
+            hits = [name for name, capability in wanted.items() if covers(capability, before)]
+            if hits:
+                for name in hits:
+                    named.setdefault(name, statement)
+                continue
+        if not hits:
+            continue
+        if len(sentence.folded.split()) <= 4 and _SHORT_NO.match(sentence.folded):
+            ruled_out.update(hits)  # "No, chat no."
+            continue
+        if _RULED_OUT.search(sentence.folded):
+            ruled_out.update(hits)
+            continue
+        if _NOT_A_NEED.search(sentence.folded) or find_money(sentence.folded):
+            continue
+        marked = bool(_WANT.search(sentence.folded) or _PAIN.search(sentence.folded))
+        if marked or _answers_need_question(reading, statement) or not sentence.is_question:
+            for name in hits:
+                named.setdefault(name, statement)
+    return named, ruled_out
 
 
 def find_need(reading: Reading, capabilities: list[str]) -> Finding:
-    """How well the lead's stated needs match `capabilities`, with the needs as quotes."""
-    wanted = [stems(capability) for capability in capabilities]
-    needs: list[_Need] = []
-    matched: list[float] = []  # per item, over all needs: 1 covered, 0.5 related, 0 neither
-    for need in _stated_needs(reading, wanted):
-        hits = [_match(wanted, item) for item in need.items]
-        if not any(hits) and _about_money_or_time(need.statement):
-            continue  # "we want to go live in 3 months" is the timeline, not a need
-        needs.append(need)
-        matched.extend(hits)
-    needs = needs[:8]
-    if not needs:
+    """How well the lead's stated needs match `capabilities`: the capabilities they ask for
+    against everything they ask for, with the needs as quotes."""
+    wanted = {capability: stems(capability) for capability in capabilities}
+    named, ruled_out = _mentions(reading, wanted)
+    covered = {name: statement for name, statement in named.items() if name not in ruled_out}
+    # Needs no capability covers: each different one counts once.
+    outside: list[_Need] = []
+    for need in _stated_needs(reading, list(wanted.values())):
+        items = [
+            i for i in need.items if not any(covers(c, i) or related(c, i) for c in wanted.values())
+        ]
+        if not items or _about_money_or_time(need.statement):
+            continue
+        if _ANAPHORIC.search(need.statement.sentence.folded):
+            continue  # "that's what we need": about what the rep said, counted above
+        if any(related(item, other) for other in (o.items[0] for o in outside) for item in items):
+            continue
+        outside.append(_Need(need.statement, tuple(items[:1])))
+    if not covered and not outside:
         return Finding(NeedAnswer())
-    covered = [n for n in needs if any(covers(c, i) for c in wanted for i in n.items)]
-    ordered = covered + [n for n in needs if n not in covered]
-    evidence = [e for n in ordered[:5] for e in n.statement.evidence()]
-    stated = [n.statement.sentence.text for n in needs]
+    statements = list(covered.values()) + [n.statement for n in outside]
+    evidence = list({e.quote: e for s in statements[:6] for e in s.evidence()}.values())
+    stated = list(dict.fromkeys(s.sentence.text for s in statements))
     if not capabilities:
         answer = NeedAnswer(stated_needs=stated, evidence=evidence)
         note = "need: no product capabilities configured to match against"
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, note)
-    share = sum(matched) / len(matched)
+    share = len(covered) / (len(covered) + len(outside))
     level = (
         NeedLevel.FULL if share >= 0.75 else NeedLevel.PARTIAL if share >= 0.34 else NeedLevel.LOW
     )
-    # Named capabilities or several needs are clearer than one unmatched complaint.
-    base = 0.75 if covered or len(needs) > 1 else 0.6
-    confidence = base * max(n.statement.strength for n in needs)
+    confidence = 0.75 if len(covered) + len(outside) > 1 else 0.6
     answer = NeedAnswer(level=level, stated_needs=stated, evidence=evidence)
-    return Finding(answer, FieldStatus.FOUND, round(confidence, 2))
+    return Finding(answer, FieldStatus.FOUND, confidence)

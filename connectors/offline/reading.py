@@ -16,7 +16,7 @@ from itertools import pairwise
 from scoring.bant import AuthorityAnswer, BudgetAnswer, NeedAnswer, TimelineAnswer
 from scoring.evidence import Evidence
 from scoring.extraction import FieldStatus
-from scoring.transcript import Transcript
+from scoring.transcript import Participant, Side, Transcript
 
 INTERNAL, EXTERNAL, UNKNOWN = "internal", "external", "unknown"
 _MAX_SENTENCE = 300
@@ -31,6 +31,19 @@ _INTERNAL_NAMES = re.compile(
 )
 _EXTERNAL_NAMES = re.compile(
     r"\b(prospect\w*|lead|customer|client\w*|buyer|comprador\w*|guest|asiakas)\b"
+)
+# A vendor's people talk about their own product, price and customers.
+_VENDOR_TALK = re.compile(
+    r"\b(?:our|unser\w*|notre|nos|nostr[oaie]|nosso|nossa|nuestr[oa]s?|meidan)\s+(?:\w+\s+)?"
+    r"(?:platform\w*|plattform|plateforme|piattaforma|plataforma|alusta\w*|product\w*|produkt"
+    r"|produit|prodott[oi]|produto|producto|tuote\w*|solution|losung|soluzione|solucao"
+    r"|solucion|pricing|price|preis\w*|prix|tarif\w*|prezz\w*|preco|precio|hinnasto|list price"
+    r"|listenpreis|licen[cs]\w*|lizenz\w*|licenz\w*|customers|kunden|clients|clienti"
+    r"|clientes|asiakkaa\w*|onboarding|implementation team|support team|roadmap|demo|app"
+    r"|aplicac\w*|applicazione|anwendung|sovellu\w*|modul\w*|module|modulo)\b"
+    r"|\b(?:we offer|wir bieten|nous proposons|offriamo|oferecemos|ofrecemos|tarjoamme"
+    r"|let me (?:show|share)|ich zeige|je vous montre|vi mostro|vou mostrar|les muestro"
+    r"|naytan)\b"
 )
 _QUALIFYING_QUESTION = re.compile(
     r"budget|spend|invest|invert|money|set aside|timeline|timing|time frame|when|decision"
@@ -59,6 +72,22 @@ _INJECTION = re.compile(
     r"(instruc|regras|reglas)"
     r"|\b(set|mark|record|score|rate|classify) (the |this )?(lead|budget|authority|need|timeline"
     r"|score)\b"
+    # an AI note-taker addressed by name, in any language
+    r"|\b(?:note|message|instruction)s? (?:to|for) (?:the |any )?(?:ai|assistant|bot|note-?taker)"
+    r"|\b(?:ai|ia|ki|tekoaly\w*)[- ](?:assistant\w*|assistent\w*|assistente|asistente"
+    r"|note-?taker|notetaker|protokollant\w*|avustaja\w*|bot)\b|\btekoalylle\b"
+    r"|\bignorier\w* (?:alle |die |sämtliche |samtliche )*(?:vorherigen|bisherigen|obigen|vorigen"
+    r"|fruheren) (?:anweisungen|instruktionen|regeln|vorgaben)"
+    r"|\b(?:trage|notiere|vermerke|setze) (?:\w+ ){0,3}(?:als )?(?:budget|zeitrahmen|entscheider)"
+    r"|\bignore[zr]? (?:toutes )?(?:les )?(?:instructions|consignes) (?:precedentes|anterieures)"
+    r"|\b(?:inscri\w*|enregistre\w*|note[zr]?|indique[zr]?) (?:\w+ ){0,2}(?:comme )?(?:le )?budget"
+    r" (?:comme|a|de)\b"
+    r"|\bignora (?:tutte )?(?:le )?(?:istruzioni|indicazioni) precedenti"
+    r"|\b(?:registra|segna|annota|imposta) (?:\w+ ){0,2}(?:il )?budget (?:come|a|di)\b"
+    r"|\bohita (?:kaikki )?(?:aiemmat|edelliset|aikaisemmat) ohjeet"
+    r"|\bmerkitse (?:\w+ ){0,2}budjetiksi"
+    r"|\b(?:registre|anote|coloque|marque) (?:\w+ ){0,2}(?:o )?orcamento como"
+    r"|\b(?:registra|anota|pon|marca) (?:\w+ ){0,2}(?:el )?presupuesto como"
 )
 
 
@@ -138,23 +167,71 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _roles(transcript: Transcript) -> dict[str, str]:
-    """Each speaker's side: from the transcript, from names like "Rep", or from who asks."""
+def _key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _known_sides(transcript: Transcript, participants: list[Participant]) -> dict[str, str]:
+    """Sides the transcript or the context says outright: affiliations, names, companies."""
     roles: dict[str, str] = {}
     for segment in transcript.segments:
         if segment.affiliation in (INTERNAL, EXTERNAL):
             roles.setdefault(segment.speaker, segment.affiliation)
-    if roles:
-        return {s.speaker: roles.get(s.speaker, UNKNOWN) for s in transcript.segments}
+    people = {_key(p.name): p for p in participants if p.side is not None}
+    vendor_companies = {
+        _key(p.company) for p in participants if p.side is Side.VENDOR and p.company
+    }
+    prospect_companies = {
+        _key(p.company) for p in participants if p.side is Side.PROSPECT and p.company
+    }
+    for segment in transcript.segments:
+        if segment.speaker in roles:
+            continue
+        person = people.get(_key(segment.speaker))
+        company = _key(getattr(segment, "company", None) or "")
+        if person is not None:
+            roles[segment.speaker] = INTERNAL if person.side is Side.VENDOR else EXTERNAL
+        elif company and company in vendor_companies:
+            roles[segment.speaker] = INTERNAL
+        elif (company and company in prospect_companies) or (company and vendor_companies):
+            roles[segment.speaker] = EXTERNAL
+        elif company and prospect_companies:
+            roles[segment.speaker] = INTERNAL
+    return roles
+
+
+def _vendor_talk(transcript: Transcript, speaker: str) -> int:
+    return sum(
+        1
+        for segment in transcript.segments
+        if segment.speaker == speaker and _VENDOR_TALK.search(fold(segment.text))
+    )
+
+
+def _roles(transcript: Transcript, participants: list[Participant]) -> dict[str, str]:
+    """Each speaker's side: from the transcript and context, from names like "Rep", from who
+    talks about their own product, or from who asks the qualifying questions."""
     names = {segment.speaker for segment in transcript.segments}
-    for name in names:
-        if _INTERNAL_NAMES.search(fold(name)):
+    roles = _known_sides(transcript, participants)
+    # "Sam (Rep)": the role word may sit in the label's brackets rather than the name.
+    labels = {
+        segment.speaker: fold(f"{segment.speaker} {segment.title or ''}")
+        for segment in transcript.segments
+    }
+    for name in names - roles.keys():
+        if _INTERNAL_NAMES.search(labels[name]):
             roles[name] = INTERNAL
-        elif _EXTERNAL_NAMES.search(fold(name)):
+        elif _EXTERNAL_NAMES.search(labels[name]):
             roles[name] = EXTERNAL
-    if len(set(roles.values())) == 1:  # only one side is labelled: the rest is the other side
+    if len(set(roles.values())) == 1 and roles:
+        # Only one side is known: the others are on the other side, unless they talk about
+        # "our platform" like a vendor's sales engineer would.
         other = EXTERNAL if INTERNAL in roles.values() else INTERNAL
-        roles = {name: other for name in names} | roles
+        for name in names - roles.keys():
+            roles[name] = INTERNAL if _vendor_talk(transcript, name) >= 2 else other
+    elif roles:
+        for name in names - roles.keys():
+            roles[name] = INTERNAL if _vendor_talk(transcript, name) >= 2 else EXTERNAL
     if not roles and len(names) > 1:
         # The rep is whoever asks the qualifying questions; needs a clear margin to decide.
         asks = Counter(
@@ -166,15 +243,20 @@ def _roles(transcript: Transcript) -> dict[str, str]:
         ).most_common(2)
         if asks and asks[0][1] >= 2 and (len(asks) == 1 or asks[0][1] >= 2 * asks[1][1]):
             roles = {name: EXTERNAL for name in names} | {asks[0][0]: INTERNAL}
+            for name in names - {asks[0][0]}:
+                if _vendor_talk(transcript, name) >= 2:
+                    roles[name] = INTERNAL
     return {name: roles.get(name, UNKNOWN) for name in names}
 
 
 class Reading:
     """A transcript split into sentences, with the statements that count as the lead's."""
 
-    def __init__(self, transcript: Transcript):
+    def __init__(self, transcript: Transcript, participants: list[Participant] | None = None):
         self.transcript = transcript
-        roles = _roles(transcript)
+        self.participants = list(participants or [])
+        roles = _roles(transcript, self.participants)
+        self.roles = roles
         self.sentences: list[Sentence] = []
         for index, segment in enumerate(transcript.segments):
             payload = False  # inside the rest of a turn that gave an AI instructions

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from connectors.offline.cues import DEFERRAL, EVASIVE, hedged
+from connectors.offline.cues import DEFERRAL, EVASIVE, clause_at, hedged
 from connectors.offline.money import find_money
 from connectors.offline.reading import Finding, Reading, Statement
-from connectors.offline.when import When, find_when
+from connectors.offline.when import When, find_when, fiscal_year_start
 from scoring.bant import TimelineAnswer, TimelineKind
 from scoring.extraction import FieldStatus
 
@@ -31,17 +31,25 @@ _BUYING = re.compile(
     r"|implement\w*|implant\w*|comecar|iniciar|decidir|decisao|fechar|assinar|lancar|rodar"
     r"|migrar|trocar|ter (?:isso|isto|a ferramenta|o sistema)|funcionando|empezar|comenzar"
     r"|implementacion|cerrar|firmar|lanzar|cambiar|tener\w*|ostaa|ottaa kayttoon|aloittaa"
-    r"|paattaa|hankki\w*)\b"
+    r"|paattaa|hankki\w*|kaufen|anschaff\w*|einfuhr\w*|live|starten|umsetz\w*|unterschreib\w*"
+    r"|entscheid\w*|vertrag\w*|implementier\w*|ausroll\w*|loslegen|einsatz|laufen|produktiv"
+    r"|acheter|signer|decision|deployer|lancer|demarr\w*|mettre en place|en production"
+    r"|operationnel\w*|contrat|acquist\w*|firmare|decidere|decisione|partire|avvi\w*"
+    r"|implementare|operativ\w*|in produzione|contratto|lanciare|kayttoon\w*|allekirjoit\w*"
+    r"|sopimu\w*|tuotantoon|kaynnissa|running|ready|operational|rodando|pronto|listo|funzion\w*"
+    r"|tourner|en place|bereit|einsatzbereit|valmis|want (?:it|this)|wollen (?:es|das)"
+    r"|voulons|vogliamo|queremos|haluamme|get (?:it|this) in|on board|go with|partir)\b"
 )
 _WHEN_QUESTION = re.compile(
     r"\b(?:when|timeline|timing|timeframe|time frame|time horizon|how soon|how long|by when"
     r"|deadline|schedule|quando|prazo|cronograma|previsao|cuando|plazo|fecha|tiempos|milloin"
-    r"|aikataulu\w*)\b"
+    r"|aikataulu\w*|wann|zeitplan|zeitrahmen|zeithorizont|quand|calendrier|delai\w*|echeance"
+    r"|horizon|tempistic\w*|scadenz\w*|tempi)\b"
 )
 # Money words: a time phrase beside them is the budget's period, not the buying date.
 _MONEY_TALK = re.compile(
     r"\b(?:budget\w*|money|funding|funds|spend\w*|orcament\w*|verba\w*|dinheiro|presupuest\w*"
-    r"|dinero|fondos|budjet\w*)\b"
+    r"|dinero|fondos|budjet\w*|geld|mittel|etat|argent|enveloppe|soldi|fondi|rahaa)\b"
 )
 _TOLERANCE_MONTHS = Decimal(1)
 
@@ -74,26 +82,34 @@ def _answers_when(reading: Reading, statement: Statement) -> bool:
 
 def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
     found: list[_Candidate] = []
+    fiscal_start = fiscal_year_start(" ".join(s.folded for s in reading.sentences))
     for statement in reading.statements:
         sentence = statement.sentence
-        whens = find_when(sentence.folded, sentence.text, stated_on)
+        whens = find_when(sentence.folded, sentence.text, stated_on, fiscal_start)
         if not whens:
             continue
-        deferred = bool(DEFERRAL.search(sentence.folded))
-        buying = bool(_BUYING.search(sentence.folded))
         money = bool(find_money(sentence.folded) or _MONEY_TALK.search(sentence.folded))
-        if money and not (buying or deferred):
-            continue  # "no budget this year": the budget's period
-        strong = buying or deferred or _answers_when(reading, statement)
-        usable = [w for w in whens if strong or not w.needs_context]
-        # One sentence, one plan: its first precise phrase ("within 3 months, ideally by Q2").
-        usable.sort(key=lambda w: (w.vague, w.answer is None, w.start))
-        found.extend(
-            _Candidate(statement, when, strong, hedged(sentence.folded, when.start, when.end))
-            for when in usable[:1]
-        )
-    # "asap" or "a few months" only when nothing more precise was said.
-    return [c for c in found if not c.when.vague] or found
+        short_answer = _answers_when(reading, statement) and len(sentence.folded.split()) <= 14
+        in_sentence: list[_Candidate] = []
+        for when in whens:
+            # The buying word must sit in the time phrase's own clause: in "not before the
+            # holidays, half the team is off in August" August is no plan.
+            clause = clause_at(sentence.folded, when.start, when.end)
+            deferred = bool(DEFERRAL.search(clause))
+            buying = bool(_BUYING.search(clause))
+            if money and not (buying or deferred):
+                continue  # "no budget this year": the budget's period
+            strong = buying or deferred or short_answer
+            if when.needs_context and not strong:
+                continue
+            in_sentence.append(
+                _Candidate(statement, when, strong, hedged(sentence.folded, when.start, when.end))
+            )
+        # One sentence, one plan: its first phrase ("within 3 months, ideally by Q2"), the
+        # first said for buying when the sentence also mentions other dates.
+        in_sentence.sort(key=lambda c: (not c.strong, c.when.vague, c.when.start))
+        found.extend(in_sentence[:1])
+    return found
 
 
 def _evasive(reading: Reading) -> Finding:
@@ -113,40 +129,42 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
 
 
 def find_timeline(reading: Reading, stated_on: date | None) -> Finding:
-    """When the lead plans to buy, with the sentences that say so."""
+    """When the lead plans to buy, with the sentences that say so: their most precise plan,
+    the last one said when several are as precise."""
     candidates = _candidates(reading, stated_on)
-    pool = [c for c in candidates if c.strong] or candidates
-    if not pool:
-        return _evasive(reading)
-    resolved = [c for c in pool if c.when.answer is not None]
+    strong = [c for c in candidates if c.strong]
+    if not strong:
+        if not candidates:
+            return _evasive(reading)
+        evidence = [e for c in candidates[-3:] for e in c.statement.evidence()]
+        note = "timeline: dates mentioned, none said to be when they buy"
+        chosen = candidates[-1]
+        answer = (chosen.when.answer or TimelineAnswer()).model_copy(update={"evidence": evidence})
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, note)
+    resolved = [c for c in strong if c.when.answer is not None]
     if not resolved:
-        evidence = [e for c in pool[:3] for e in c.statement.evidence()]
+        evidence = [e for c in strong[:3] for e in c.statement.evidence()]
         note = "timeline: a month or quarter without a year, and the call date is unknown"
         return Finding(TimelineAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.3, note)
-    groups: list[list[_Candidate]] = []
-    for candidate in resolved:
-        group = next((g for g in groups if _same(g[0], candidate)), None)
-        if group is None:
-            groups.append([candidate])
-        else:
-            group.append(candidate)
-    # The latest group is the cautious reading; within it, the latest phrase.
-    groups.sort(key=lambda g: max(c.key for c in g), reverse=True)
-    chosen = max(groups[0], key=lambda c: c.key)
-    quotes = [e for g in groups for c in g[:2] for e in c.statement.evidence()]
-    evidence = list({(e.quote, e.speaker): e for e in quotes}.values())[:6]
+    chosen = max(
+        resolved, key=lambda c: (c.when.precision, not c.hedged, c.statement.sentence.position)
+    )
+    others = [c for c in resolved if c is not chosen and not _same(c, chosen)]
+    quotes = [chosen, *others[-2:]]
+    evidence = list(
+        {(e.quote, e.speaker): e for c in quotes for e in c.statement.evidence()}.values()
+    )[:6]
+    assert chosen.when.answer is not None
     answer = chosen.when.answer.model_copy(update={"evidence": evidence})
-    if len(groups) > 1:
-        phrases = "; ".join(
-            g[0].statement.sentence.text[g[0].when.start : g[0].when.end] for g in groups[:4]
-        )
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"timeline: conflicting ({phrases})")
     if chosen.hedged:
         note = "timeline: hedged (“" + chosen.statement.sentence.text[:60] + "”)"
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
-    confidence = (0.8 if chosen.strong else 0.4) * chosen.statement.strength
+    if EVASIVE.search(chosen.statement.sentence.folded):
+        note = "timeline: not settled (“" + chosen.statement.sentence.text[:60] + "”)"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
+    confidence = 0.8 * chosen.statement.strength
     if chosen.when.vague:
-        confidence = min(confidence, 0.45)
+        confidence = min(confidence, 0.6)
     if answer.kind is TimelineKind.DATE and stated_on is None:
-        confidence = min(confidence, 0.7)
+        confidence = min(confidence, 0.6)
     return Finding(answer, FieldStatus.FOUND, round(confidence, 2))

@@ -12,25 +12,26 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from connectors.offline.numbers import NUMBER_WORDS, parse_number_words, parse_numeral
 from scoring.bant import TimelineAnswer, TimelineKind
 
 _MONTH_NAMES = {
-    1: "january janeiro enero",
-    2: "february fevereiro febrero",
-    3: "march marco marzo",
-    4: "april abril",
-    5: "may maio mayo",
-    6: "june junho junio",
-    7: "july julho julio",
-    8: "august agosto",
-    9: "september setembro septiembre setiembre",
-    10: "october outubro octubre",
-    11: "november novembro noviembre",
-    12: "december dezembro diciembre",
+    1: "january janeiro enero januar janner janvier gennaio",
+    2: "february fevereiro febrero februar fevrier febbraio",
+    3: "march marco marzo marz mars",
+    4: "april abril avril aprile",
+    5: "may maio mayo mai maggio",
+    6: "june junho junio juni juin giugno",
+    7: "july julho julio juli juillet luglio",
+    8: "august agosto aout",
+    9: "september setembro septiembre setiembre septembre settembre",
+    10: "october outubro octubre oktober octobre ottobre",
+    11: "november novembro noviembre novembre",
+    12: "december dezembro diciembre dezember decembre dicembre",
 }
 _MONTH_NUMBER = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
 _FI_MONTHS = (
@@ -58,38 +59,56 @@ _UNIT_MONTHS = {
 }
 _UNIT = (
     r"(?P<unit>days?|weeks?|months?|quarters?|years?|dias?|semanas?|mes(?:es)?|trimestres?"
-    r"|semestres?|anos?|paiva\w*|viiko\w*|kuukau\w*|vuo\w*)\b"
+    r"|semestres?|anos?|paiva\w*|viiko\w*|kuukau\w*|vuo\w*|monat\w*|woche\w*|tag(?:e|en)?"
+    r"|jahr\w*|quartal\w*|mois|semaines?|jours?|ans|annees?|mes[ei]|settiman[ae]|giorn[oi]"
+    r"|ann[oi]|trimestr[ei])\b"
 )
 _N = rf"(?P<n>\d+(?:[.,]5)?|half(?: a)?|meio|medio|{NUMBER_WORDS})"
 _DURATIONS = [
     re.compile(
-        r"\b(?:within|in|over|during|em|dentro de|daqui a|en|de aqui a)\s+(?:the\s+|os\s+|as\s+"
-        r"|los\s+|las\s+)?(?:next\s+|proximos\s+|proximas\s+|coming\s+)?(?:about\s+|around\s+"
-        rf"|roughly\s+|cerca de\s+|uns\s+|umas\s+|unos\s+|unas\s+)?{_N}(?:\s+of)?\s+{_UNIT}"
+        r"\b(?:within|in|over|during|em|dentro de|daqui a|en|de aqui a|innerhalb (?:von|der"
+        r" nachsten)|binnen|dans|d'ici|sous|entro|tra|fra|nel giro di)\s+(?:the\s+|os\s+|as\s+"
+        r"|los\s+|las\s+|den\s+|les\s+|i\s+|le\s+)?(?:next\s+|proximos\s+|proximas\s+"
+        r"|coming\s+|nachsten\s+|prochains\s+|prossimi\s+)?(?:about\s+|around\s+"
+        r"|roughly\s+|cerca de\s+|uns\s+|umas\s+|unos\s+|unas\s+|etwa\s+|ungefahr\s+"
+        rf"|environ\s+|circa\s+)?{_N}(?:\s+of)?\s+{_UNIT}"
     ),
-    re.compile(rf"\b(?:next|proximos|proximas)\s+{_N}\s+{_UNIT}"),
-    re.compile(rf"\b{_N}\s+{_UNIT}\s+(?:from now|time|sisalla|paasta)\b"),
+    re.compile(rf"\b(?:next|proximos|proximas|nachsten|prochains|prossimi)\s+{_N}\s+{_UNIT}"),
+    re.compile(rf"\b{_N}\s+{_UNIT}\s+(?:from now|time|sisalla|paasta|kuluessa|aikana)\b"),
 ]
-_PERIOD = r"(?P<period>month|mes|quarter|trimestre|half|semestre|fiscal year|year|ano|fy)\b"
+_PERIOD = (
+    r"(?P<period>month|mes|quarter|trimestre|half|semestre|fiscal year|year|ano|fy|monat|monats"
+    r"|quartal|quartals|halbjahr|halbjahres|geschaftsjahr|geschaftsjahres|jahr|jahres|mois"
+    r"|annee|an|exercice|mese|anno|esercizio|anno fiscale)\b"
+)
 _CALENDAR = [
     re.compile(
         r"\b(?:(?P<this>this|the current|current|este|esta|neste|nesta|deste|desta|esse|nesse"
-        r"|desse|essa|nessa)|(?P<next>next|the coming|coming|proximo|proxima|ensi))\s+" + _PERIOD
+        r"|desse|essa|nessa|dieses|diesem|diesen|laufenden|cette|ce|cet|quest'|questo|questa"
+        r"|quest)|(?P<next>next|the coming|coming|proximo|proxima|ensi|nachste[snm]?|kommende[snm]?"
+        r"|prochaine?|prossim[oa]))\s*" + _PERIOD
     ),
-    re.compile(rf"\b{_PERIOD}\s+que\s+(?P<next>vem|viene)\b"),
+    re.compile(rf"\b{_PERIOD}\s+(?:que\s+(?P<next>vem|viene)|(?P<next2>prochaine?|prossim[oa]))\b"),
     re.compile(
-        r"\b(?:end|fim|final|fin|finales|finais)\s+(?:of|do|da|de|del|deste|desta)\s+(?:the\s+"
-        r"|this\s+|o\s+|el\s+|este\s+|esta\s+)?(?:(?P<next>next|proximo|proxima)\s+)?" + _PERIOD
+        r"\b(?:end|fim|final|fin|finales|finais|ende|fine)\s+(?:of|do|da|de|del|deste|desta|des"
+        r"|dieses|de l'|d'|de la|du|dell'|del|della|di)\s*(?:the\s+|this\s+|o\s+|el\s+"
+        r"|este\s+|esta\s+|cette\s+|ce\s+|questo\s+|quest'|l')?(?:(?P<next>next|proximo"
+        r"|proxima|nachsten|prochaine?|prossimo)\s+)?" + _PERIOD
     ),
     re.compile(r"\b(?P<period>year|fiscal year)[- ]end\b"),
+    re.compile(r"\b(?P<period>jahr|quartal|geschaftsjahr)es?ende\b"),
+    re.compile(r"\bfine (?P<period>anno|mese|trimestre)\b"),
+    re.compile(r"\bfin (?P<period>mois|annee|trimestre)\b"),
 ]
 _FI_CALENDAR = re.compile(
     r"\b(?:(?P<this>tana|talla|tassa)|(?P<next>ensi))\s+(?P<period>vuonna|neljannekse\w*"
     r"|kuussa)|\bvuoden loppuun\b"
 )
 _QUARTER = re.compile(
-    r"\b(?:q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th|primeiro|segundo"
-    r"|terceiro|quarto|primer|tercer|cuarto)\s+(?:quarter|trimestre)|h(?P<h>[12])|(?P<hw>first"
+    r"\b(?:[qt](?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th|primeiro|segundo"
+    r"|terceiro|quarto|primer|tercer|cuarto|ersten?|zweiten?|dritten?|vierten?|premier"
+    r"|deuxieme|troisieme|quatrieme|primo|terzo|ensimmaise\w*|toise\w*|kolmanne\w*"
+    r"|neljanne\w*)\s+(?:quarter|trimestre|quartal|neljannekse\w*)|h(?P<h>[12])|(?P<hw>first"
     r"|second|primeiro|segundo|primer)\s+(?:half|semestre))"
     r"(?:\s+(?:of\s+|de\s+|del\s+)?(?:fy\s?)?(?P<year>20\d\d))?\b"
 )
@@ -109,10 +128,26 @@ _ORDINAL = {
     "4th": 4,
     "quarto": 4,
     "cuarto": 4,
+    "erste": 1,
+    "ersten": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "dritte": 3,
+    "dritten": 3,
+    "vierte": 4,
+    "vierten": 4,
+    "premier": 1,
+    "deuxieme": 2,
+    "troisieme": 3,
+    "quatrieme": 4,
+    "primo": 1,
+    "terzo": 3,
 }
 _BY_MONTH = re.compile(
-    r"\b(?:by|until|till|before|in|for|ate|antes de|em|para|en|hasta|antes del?|end of|fim de"
-    r"|final de|finales de|fines de)\s+(?:(?:o |a |el )?(?:mes de\s+)?)"
+    r"\b(?P<prep>by|until|till|before|in|for|ate|antes de|em|para|en|hasta|antes del?|end of"
+    r"|fim de|final de|finales de|fines de|early|beginning of|start of|bis|vor|im|zum|ab|ende"
+    r"|anfang|mitte|avant|fin|debut|d'ici|jusqu'en|entro|prima di|a|ad|per|fine|inizio|da"
+    r"|mennessa|ennen)\s+(?:(?:o |a |el |de |di |d')?(?:mes de\s+|mese di\s+|mois de\s+)?)"
     + _MONTH
     + r"(?:\s+(?:de\s+|of\s+)?(?P<year>20\d\d))?"
 )
@@ -127,20 +162,67 @@ _DATES = [
     ),
 ]
 _BY_YEAR = re.compile(
-    r"\b(?:by|until|before|in|ate|em|en|hasta|para|antes de)\s+(?P<year>20\d\d)\b"
+    r"\b(?:by|until|before|in|ate|em|en|hasta|para|antes de|bis|vor|im jahr|avant|d'ici|entro"
+    r"|nel|prima del|vuonna)\s+(?P<year>20\d\d)\b"
 )
 _SOON = re.compile(
     r"\b(?:asap|as soon as possible|right away|immediately|urgent(?:ly)?|o quanto antes"
     r"|o mais rapido possivel|imediatamente|urgente|lo antes posible|cuanto antes|de inmediato"
-    r"|inmediatamente|lo mas pronto posible|heti|mahdollisimman pian)\b"
+    r"|inmediatamente|lo mas pronto posible|heti|mahdollisimman pian|so schnell wie moglich"
+    r"|schnellstmoglich|sofort|umgehend|des que possible|au plus vite|le plus tot possible"
+    r"|tout de suite|il prima possibile|al piu presto|subito|quanto prima|pikaisesti"
+    r"|viipymatta)\b"
 )
 # "not this year" is no timeline, but "not until next year" is a later one (see cues.DEFERRAL).
+_DEFERRING_WORDS = r"until|till|before|antes|hasta|ate|vor|bevor|avant|prima|ennen"
 _NEGATED = re.compile(
-    r"\b(?:not|never|nao|nunca|jamas|won'?t|isn'?t|aren'?t|ei)\s+"
-    r"(?:(?!until\b|till\b|before\b|antes\b|hasta\b|ate\b)\w+\s+)?$"
+    r"\b(?:not|never|nao|nunca|jamas|won'?t|isn'?t|aren'?t|ei|nicht|kein|pas|non)\s+"
+    rf"(?:(?!(?:{_DEFERRING_WORDS})\b)\w+\s+)?$"
 )
-_DEFERRING = re.compile(r"(?:until|till|before|antes|hasta|ate)\b")
+_DEFERRING = re.compile(rf"(?:{_DEFERRING_WORDS})\b")
+_NOT_BEFORE = re.compile(
+    r"\b(?:not (?:before|until|till)|no antes d?e?l?|no hasta|nicht vor|pas avant|non prima d?\w*"
+    r"|so|solo|solamente|apenas|somente|sin"
+    r"|ei ennen|nao antes d?\w*|earliest|fruhestens|au plus tot|aikaisintaan|only (?:from|in)"
+    r"|erst (?:ab|im|in|nach)|seulement (?:a partir|en)|solo (?:da|dal|dall'|a partire))"
+    r"\W*(?:\w+\W+){0,2}$"
+)
+# "Before our kickoff in March", "Anfang März": the month's first day, not its last.
+_MONTH_START = re.compile(
+    r"\b(?:before|vor|bevor|avant|prima|antes|ennen|early|beginning|start|anfang|debut|inizio"
+    r"|alussa|inicio|comeco|principio)\b"
+)
+_MID_MONTH = re.compile(r"\b(?:mid|mitte|mi|meta|puolivali\w*|meados|mediados)\W*$")
+# "After the summer": the usual return in mid-September.
+_AFTER_SUMMER = re.compile(
+    r"\b(?:after the summer(?: holidays| break)?|nach (?:dem sommer|den sommerferien)"
+    r"|apres l'ete|a la rentree|dopo l'estate|dopo le vacanze estive|kesan jalkeen"
+    r"|depois do verao|despues del verano|after summer)\b"
+)
+_FISCAL = re.compile(
+    r"\b(?:fiscal|fy|geschaftsjahr\w*|exercice|esercizio|anno fiscale|tilikau\w*"
+    r"|financial year)\b"
+)
+# "Start of the new fiscal year", "Beginn des neuen Geschäftsjahres".
+_FISCAL_START = re.compile(
+    r"\b(?:start|beginning|begin|beginn|anfang|debut|inizio|alku\w*|inicio|comeco|principio)"
+    r"\s+(?:\w+\s+){0,3}?(?:new|next|neue[ns]?|nachste[ns]?|nouvel|nouveau|prochain|nuovo"
+    r"|prossimo|uuden|seuraavan|novo|proximo|nuevo)\s+(?:fiscal year|fy|financial year"
+    r"|geschaftsjahr\w*|exercice|esercizio|anno fiscale|tilikau\w*|ano fiscal)"
+    r"|\b(?:new|next|neue[ns]?|nachste[ns]?|nouvel|nouveau|prochain|nuovo|prossimo|uuden"
+    r"|seuraavan|novo|proximo|nuevo)\s+(?:fiscal year|fy|financial year|geschaftsjahr\w*"
+    r"|exercice|esercizio|anno fiscale|tilikau\w*|ano fiscal)"
+)
 _PERIOD_MONTHS = {"m": 1, "q": 3, "h": 6, "y": 12}
+# A duration's unit word, by how it starts, in every language read: d/w/m/q/h/y.
+_UNIT_KEYS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("semest", "halbj"), "h"),
+    (("sema", "semai", "sett", "week", "woch", "viik"), "w"),
+    (("day", "dia", "tag", "jour", "giorn", "paiv"), "d"),
+    (("trimes", "quart", "neljan"), "q"),
+    (("year", "ano", "jahr", "an", "vuo"), "y"),
+    (("mon", "mes", "moi", "kuu"), "m"),
+)
 
 
 @dataclass(frozen=True)
@@ -152,26 +234,44 @@ class When:
     answer: TimelineAnswer | None  # None: needs the date it was said, which is unknown
     vague: bool = False
     needs_context: bool = False  # a year alone or "asap": only next to buying words
+    # How precise the phrase is: 4 a date, 3 a month, quarter or named moment, 2 a duration,
+    # 1 "this/next year", 0 "asap". A precise phrase outranks a rough one for the same plan.
+    precision: int = 2
+
+
+_PERIOD_KEYS = {
+    "month": "m",
+    "mes": "m",
+    "mese": "m",
+    "mois": "m",
+    "monat": "m",
+    "monats": "m",
+    "kuussa": "m",
+    "trimestre": "q",
+    "quartal": "q",
+    "quartals": "q",
+    "semestre": "h",
+    "halbjahr": "h",
+    "halbjahres": "h",
+}
 
 
 def _period_key(word: str) -> str:
     word = word.removeprefix("fiscal ")
-    return {
-        "mes": "m",
-        "kuussa": "m",
-        "trimestre": "q",
-        "semestre": "h",
-        "ano": "y",
-        "fy": "y",
-        "vuonna": "y",
-    }.get(word, "q" if word.startswith("neljannes") else word[0])
+    if word in _PERIOD_KEYS:
+        return _PERIOD_KEYS[word]
+    if word.startswith(("neljannes", "quart")):
+        return "q"
+    return {"m": "m", "h": "h"}.get(word[0], "y")
 
 
-def _end_of(period: str, day: date, ahead: int) -> date:
-    """The last day of the period (m/q/h/y) containing `day`, `ahead` periods later."""
+def _end_of(period: str, day: date, ahead: int, fiscal_start: int = 1) -> date:
+    """The last day of the period (m/q/h/y) containing `day`, `ahead` periods later; years,
+    halves and quarters of a fiscal year that starts in month `fiscal_start`."""
     length = _PERIOD_MONTHS[period]
-    index = (day.year * 12 + day.month - 1) // length + ahead
-    last_month = index * length + length - 1
+    shift = (fiscal_start - 1) if period != "m" else 0
+    index = (day.year * 12 + day.month - 1 - shift) // length + ahead
+    last_month = index * length + length - 1 + shift
     year, month = divmod(last_month, 12)
     return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
@@ -187,12 +287,15 @@ def _by(target: date, stated_on: date | None) -> TimelineAnswer:
     return _months(months or Decimal(0))
 
 
-def _next_end(month: int, year: str | None, stated_on: date | None) -> TimelineAnswer | None:
-    """End of `month` in `year`, or its next occurrence after `stated_on`."""
+def _next_end(
+    month: int, year: str | None, stated_on: date | None, day: int | None = None
+) -> TimelineAnswer | None:
+    """`day` (default: the last day) of `month` in `year`, or of its next occurrence after
+    `stated_on`."""
     if year is None and stated_on is None:
         return None
     chosen = int(year) if year else stated_on.year + (month < stated_on.month)
-    return _by(date(chosen, month, calendar.monthrange(chosen, month)[1]), stated_on)
+    return _by(date(chosen, month, day or calendar.monthrange(chosen, month)[1]), stated_on)
 
 
 def _duration(match: re.Match[str]) -> tuple[TimelineAnswer, bool] | None:
@@ -205,31 +308,45 @@ def _duration(match: re.Match[str]) -> tuple[TimelineAnswer, bool] | None:
         value, vague = parse_number_words(number) or (None, False)
     if not value:
         return None
-    key = {
-        "mes": "m",
-        "meses": "m",
-        "semestre": "h",
-        "semestres": "h",
-        "ano": "y",
-        "anos": "y",
-        "dia": "d",
-        "dias": "d",
-        "semana": "w",
-        "semanas": "w",
-        "trimestre": "q",
-        "trimestres": "q",
-    }.get(unit)
-    key = key or {"p": "d", "v": "y" if unit.startswith("vuo") else "w", "k": "m"}.get(
-        unit[0], unit[0]
-    )
+    key = next(key for prefixes, key in _UNIT_KEYS if unit.startswith(prefixes))
     return _months(value * _UNIT_MONTHS[key]), vague
 
 
-def find_when(folded: str, original: str, stated_on: date | None) -> list[When]:
-    """Every time phrase in a sentence (folded and original text of the same length)."""
+_FISCAL_BEGINS = re.compile(
+    r"\b(?:fiscal year|fy|financial year|geschaftsjahr\w*|exercice(?: fiscal)?|esercizio"
+    r"|anno fiscale|tilikau\w*|ano fiscal)\s+(?:\w+\s+){0,4}?(?P<verb>starts?|begins?|beginnt"
+    r"|startet|commence|debute|inizia|parte|alkaa|comeca|empieza|runs from|lauft von|va d[e']"
+    r"|va da|ends?|endet|termine|finisce|chiude|paattyy|termina)\s+(?:\w+\s+){0,2}?" + _MONTH
+)
+
+
+_FI_FISCAL_BEGINS = re.compile(
+    r"\btilikau\w*\s+(?:\w+\s+)?alkaa\s+(?P<fi>" + "|".join(_FI_MONTHS) + ")"
+)
+
+
+def fiscal_year_start(folded: str) -> int:
+    """The month a fiscal year starts in, from "our fiscal year starts in April" (else 1)."""
+    finnish = _FI_FISCAL_BEGINS.search(folded)
+    if finnish is not None:
+        return _FI_MONTHS.index(finnish["fi"]) + 1
+    match = _FISCAL_BEGINS.search(folded)
+    if match is None:
+        return 1
+    month = _MONTH_NUMBER[match["month"]]
+    ends = match["verb"].startswith(("end", "termin", "finisce", "chiude", "paatty"))
+    return month % 12 + 1 if ends else month
+
+
+def find_when(
+    folded: str, original: str, stated_on: date | None, fiscal_start: int = 1
+) -> list[When]:
+    """Every time phrase in a sentence (folded and original text of the same length);
+    fiscal years start in month `fiscal_start`."""
+    fiscal = bool(_FISCAL.search(folded))
     found: list[When] = []
 
-    def add(match: re.Match[str], answer: TimelineAnswer | None, **flags: bool) -> None:
+    def add(match: re.Match[str], answer: TimelineAnswer | None, **flags: Any) -> None:
         deferred = _DEFERRING.match(folded, match.start())  # "not [until March]"
         if _NEGATED.search(folded[: match.start()]) and not deferred:
             return
@@ -241,7 +358,7 @@ def find_when(folded: str, original: str, stated_on: date | None) -> list[When]:
         for m in pattern.finditer(folded):
             month = int(m["mon"]) if "mon" in m.groupdict() else _MONTH_NUMBER[m["month"]]
             try:
-                add(m, _by(date(int(m["year"]), month, int(m["day"])), stated_on))
+                add(m, _by(date(int(m["year"]), month, int(m["day"])), stated_on), precision=4)
             except ValueError:
                 continue
     for m in _QUARTER.finditer(folded):
@@ -249,24 +366,46 @@ def find_when(folded: str, original: str, stated_on: date | None) -> list[When]:
             month = 3 * (int(m["q"]) if m["q"] else _ORDINAL[m["qw"]])
         else:
             month = 6 * (int(m["h"]) if m["h"] else _ORDINAL[m["hw"]])
-        add(m, _next_end(month, m["year"], stated_on))
+        if fiscal and fiscal_start != 1:  # "Q2 of our fiscal year" that starts in April
+            month = (month + fiscal_start - 2) % 12 + 1
+            add(m, _next_end(month, None, stated_on), precision=3)
+            continue
+        add(m, _next_end(month, m["year"], stated_on), precision=3)
+    for m in _FISCAL_START.finditer(folded):
+        add(m, _next_end(fiscal_start, None, stated_on, day=1), precision=3)
+    for m in _AFTER_SUMMER.finditer(folded):
+        add(m, _next_end(9, None, stated_on, day=15), precision=3)
     for m in _BY_MONTH.finditer(folded):
         word = original[m.start("month") : m.end("month")]
         if (m["month"] == "may" and not word[0].isupper()) or (
             m["month"] == "marco" and word[0].isupper()  # "Marco" is a name; "março" a month
         ):
             continue
-        add(m, _next_end(_MONTH_NUMBER[m["month"]], m["year"], stated_on))
+        month = _MONTH_NUMBER[m["month"]]
+        before = folded[max(0, m.start() - 50) : m.end("prep")]
+        day = 15 if _MID_MONTH.search(folded[: m.start("month")]) else None
+        ends = m["prep"].startswith(("end", "fin", "ende", "fine", "fim"))
+        day = 1 if _MONTH_START.search(before) and not ends else day
+        add(m, _next_end(month, m["year"], stated_on, day=day), precision=3)
     for m in _FI_MONTH.finditer(folded):
-        add(m, _next_end(_FI_MONTHS.index(m["fi"]) + 1, None, stated_on))
+        add(m, _next_end(_FI_MONTHS.index(m["fi"]) + 1, None, stated_on), precision=3)
     for pattern in [*_CALENDAR, _FI_CALENDAR]:
         for m in pattern.finditer(folded):
             period = _period_key(m["period"]) if m["period"] else "y"
-            ahead = 1 if m.groupdict().get("next") else 0
-            if stated_on is not None:
-                add(m, _by(_end_of(period, stated_on, ahead), stated_on))
+            groups = m.groupdict()
+            ahead = 1 if groups.get("next") or groups.get("next2") else 0
+            start = fiscal_start if _FISCAL.search(m.group()) else 1
+            precision = 1 if period == "y" else 3
+            if stated_on is not None and _NOT_BEFORE.search(folded[: m.start()]):
+                # "Not before next year": soon after that period starts, not at its end.
+                begins = _end_of(period, stated_on, ahead - 1, start) + timedelta(days=15)
+                add(m, _by(begins, stated_on), precision=precision)
+            elif stated_on is not None:
+                ends = _end_of(period, stated_on, ahead, start)
+                add(m, _by(ends, stated_on), precision=precision)
             else:
-                add(m, _months(Decimal(_PERIOD_MONTHS[period] * (ahead + 1))))
+                length = Decimal(_PERIOD_MONTHS[period] * (ahead + 1))
+                add(m, _months(length), precision=precision)
     for pattern in _DURATIONS:
         for m in pattern.finditer(folded):
             resolved = _duration(m)
@@ -275,7 +414,7 @@ def find_when(folded: str, original: str, stated_on: date | None) -> list[When]:
     for m in _BY_YEAR.finditer(folded):
         year = int(m["year"])
         if stated_on is None or year >= stated_on.year:
-            add(m, _by(date(year, 12, 31), stated_on), needs_context=True)
+            add(m, _by(date(year, 12, 31), stated_on), needs_context=True, precision=1)
     for m in _SOON.finditer(folded):
-        add(m, _months(Decimal(1)), vague=True, needs_context=True)
+        add(m, _months(Decimal(1)), vague=True, needs_context=True, precision=0)
     return found

@@ -1,8 +1,10 @@
 """Transcript files to `Transcript`: plain text, WebVTT, SRT and Gong transcript JSON.
 
 `parse_transcript` takes a path or the text itself; the format comes from `format`, else the
-file's extension, else the content. A malformed file raises InputError saying which line and
-what was expected.
+file's extension (.vtt, .srt, .json; a .txt file may hold captions too), else the content.
+Within plain text the layout (inline `Name (Title, Company): text` labels or labels on their
+own line) and a leading metadata header are recognised from the content. A malformed file
+raises InputError saying which line and what was expected.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ __all__ = ["FORMATS", "detect_format", "parse_gong_transcripts", "parse_transcri
 
 FORMATS = ("txt", "vtt", "srt", "gong")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "gong"}
+# Extensions that name the format; a .txt export may still be WebVTT or SRT inside.
+_DECIDING = {".vtt", ".srt", ".json"}
 _SRT_START = re.compile(r"\d+\s*\n\s*[\d:,.]+\s*-->")
 
 
@@ -65,8 +69,8 @@ def parse_transcript(path_or_text: str | Path, *, format: str | None = None) -> 
         text = _read(source)
     else:
         text = path_or_text.removeprefix("\ufeff")
-    if format is None and source is not None:
-        format = _EXTENSIONS.get(source.suffix.lower())
+    if format is None and source is not None and source.suffix.lower() in _DECIDING:
+        format = _EXTENSIONS[source.suffix.lower()]
     format = format or detect_format(text)
     if format not in FORMATS:
         raise InputError(f"unknown transcript format {format!r}; expected one of {FORMATS}")
@@ -79,8 +83,7 @@ def parse_transcript(path_or_text: str | Path, *, format: str | None = None) -> 
                     "(use parse_gong_transcripts for several)"
                 )
             return calls[0]
-        parse = {"txt": parse_plain, "vtt": parse_vtt, "srt": parse_srt}[format]
-        return Transcript(source=format, segments=parse(text))
+        return {"txt": parse_plain, "vtt": parse_vtt, "srt": parse_srt}[format](text)
     except InputError as error:
         if source is None:
             raise

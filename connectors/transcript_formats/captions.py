@@ -1,8 +1,11 @@
 """Caption files: WebVTT and SubRip (SRT) cues turned into speaker turns.
 
-Consecutive cues by the same speaker are merged into one turn (cues are display chunks, not
-turns), so a sentence split across cues stays one quotable text. A cue without a speaker
-continues the previous speaker's turn; before any speaker it is "Unknown".
+A cue names its speaker with a voice tag (`<v Name>`, `<v Name (Title)>`: Teams, Meet) or a
+label (`Name: text`, `Name (Title, Company): text`: Zoom, SRT exports). Consecutive cues by the
+same speaker are merged into one turn (cues are display chunks, not turns), so a sentence split
+across cues stays one quotable text. A cue without a speaker continues the previous speaker's
+turn; before any speaker it is "Unknown". WebVTT `NOTE` blocks before the first cue may carry
+the call's metadata (`metadata.read_notes`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from connectors.transcript_formats.plain import clean, split_speaker, timestamp_ms
+from connectors.transcript_formats.labels import (
+    Label,
+    clean,
+    inline_label,
+    parse_name,
+    timestamp_ms,
+)
+from connectors.transcript_formats.metadata import read_notes, with_participant_titles
+from connectors.transcript_formats.names import Speakers, starts_turn
 from leadflow.errors import InputError
-from scoring.transcript import Segment
+from scoring.transcript import Segment, Transcript, TranscriptMetadata
 
 _TIME = r"(?:(?P<{p}h>\d{{1,3}}):)?(?P<{p}m>\d{{2}}):(?P<{p}s>\d{{2}})[.,](?P<{p}f>\d{{1,3}})"
 _TIMING = re.compile(
@@ -27,7 +38,7 @@ _UNKNOWN = "Unknown"
 
 @dataclass(frozen=True)
 class _Cue:
-    speaker: str | None
+    label: Label | None
     text: str
     start_ms: int
     end_ms: int
@@ -62,20 +73,45 @@ def _times(line: str, number: int, example: str) -> tuple[int, int]:
     return start, end
 
 
-def _payload_turns(lines: list[str]) -> Iterator[tuple[str | None, str]]:
-    """(speaker or None, text) pieces of a cue's text: `<v Name>` voice spans or `Name: text`."""
+def _labelled(line: str, previous: str | None, known: Speakers) -> tuple[Label | None, str]:
+    """(label, text) of a cue line `Name: text`, or (None, line) when it continues a turn."""
+    found = inline_label(line)
+    if found is None or not starts_turn(
+        found[0].name, previous=previous, known=known, title=found[0].title
+    ):
+        return None, line
+    known.add(found[0].name)
+    return found
+
+
+def _payload_turns(
+    lines: list[str], known: Speakers, *, first: bool
+) -> Iterator[tuple[Label | None, str]]:
+    """(label or None, text) pieces of a cue's text: `<v Name>` voice spans or `Name: text`.
+
+    `known` holds the speakers named so far. The first cue's first line is read like a file's
+    first line, other cues' first lines like lines after a blank one, a cue's further lines like
+    continuation lines (so "Note: ..." there stays text).
+    """
+    previous: str | None = None if first else ""
     for raw in lines:
         line = raw.strip()
         voices = list(_VOICE.finditer(line))
         if not voices:
-            speaker, words = split_speaker(_plain(line).removeprefix("- "))
-            yield speaker, words
+            label, words = _labelled(_plain(line).removeprefix("- "), previous, known)
+            previous = line
+            yield label, words
             continue
         if voices[0].start() > 0:
             yield None, _plain(line[: voices[0].start()])
         for voice, following in zip(voices, [*voices[1:], None], strict=True):
             end = following.start() if following else len(line)
-            yield clean(voice["speaker"] or "") or None, _plain(line[voice.end() : end])
+            name = clean(voice["speaker"] or "")
+            label = parse_name(name) if name else None
+            if label is not None:
+                known.add(label.name)
+            yield label, _plain(line[voice.end() : end])
+        previous = line
 
 
 def _plain(text: str) -> str:
@@ -88,14 +124,17 @@ def _merge(cues: list[_Cue]) -> list[Segment]:
         if not cue.text:
             continue
         last = segments[-1] if segments else None
-        if last is not None and cue.speaker in (None, last.speaker):
+        if last is not None and (cue.label is None or cue.label.name == last.speaker):
             segments[-1] = last.model_copy(
                 update={"text": f"{last.text} {cue.text}", "end_ms": cue.end_ms}
             )
         else:
+            label = cue.label or Label(_UNKNOWN)
             segments.append(
                 Segment(
-                    speaker=cue.speaker or _UNKNOWN,
+                    speaker=label.name,
+                    title=label.title,
+                    company=label.company,
                     text=cue.text,
                     start_ms=cue.start_ms,
                     end_ms=cue.end_ms,
@@ -106,16 +145,42 @@ def _merge(cues: list[_Cue]) -> list[Segment]:
     return segments
 
 
-def _cues(lines: list[str], start: int, end: int) -> list[_Cue]:
-    return [_Cue(speaker, words, start, end) for speaker, words in _payload_turns(lines) if words]
+def _cues(lines: list[str], start: int, end: int, known: Speakers, first: bool) -> list[_Cue]:
+    turns = _payload_turns(lines, known, first=first)
+    return [_Cue(label, words, start, end) for label, words in turns if words]
 
 
-def parse_vtt(text: str) -> list[Segment]:
-    """Segments from a WebVTT file (`WEBVTT` header, cues with `<v Speaker>` or `Speaker:`)."""
+def _transcript(
+    source: str, cues: list[_Cue], metadata: TranscriptMetadata | None = None
+) -> Transcript:
+    segments = with_participant_titles(_merge(cues), metadata)
+    return Transcript(source=source, segments=segments, metadata=metadata)
+
+
+def _known(metadata: TranscriptMetadata | None) -> Speakers:
+    return Speakers(person.name for person in metadata.participants) if metadata else Speakers()
+
+
+def _notes(blocks: list[tuple[int, list[str]]]) -> TranscriptMetadata | None:
+    """Metadata from the NOTE blocks that come before the first cue."""
+    notes: list[tuple[int, str]] = []
+    for number, lines in blocks:
+        if "-->" in " ".join(lines[:2]):
+            break
+        if re.match(r"NOTE(?:\s|$)", lines[0]):
+            notes += [(number, lines[0].removeprefix("NOTE"))]
+            notes += [(number + i, line) for i, line in enumerate(lines[1:], start=1)]
+    return read_notes(notes)
+
+
+def parse_vtt(text: str) -> Transcript:
+    """A Transcript from a WebVTT file (`WEBVTT` header, cues with `<v Speaker>` or `Speaker:`)."""
     blocks = list(_blocks(text.lstrip("\ufeff")))
     if not blocks or not re.match(r"WEBVTT(?:[ \t]|$)", blocks[0][1][0]):
         first = blocks[0][1][0][:60] if blocks else ""
         raise InputError(f"line 1: expected the 'WEBVTT' header, got {first!r}")
+    metadata = _notes(blocks[1:])
+    known = _known(metadata)
     cues: list[_Cue] = []
     for number, lines in blocks[1:]:
         if re.match(r"(NOTE|STYLE|REGION)(?:\s|$)", lines[0]):
@@ -128,13 +193,14 @@ def parse_vtt(text: str) -> list[Segment]:
                 f" got {lines[bad][:60]!r}"
             )
         start, end = _times(lines[timing], number + timing, "hh:mm:ss.ttt --> hh:mm:ss.ttt")
-        cues.extend(_cues(lines[timing + 1 :], start, end))
-    return _merge(cues)
+        cues.extend(_cues(lines[timing + 1 :], start, end, known, first=not cues))
+    return _transcript("vtt", cues, metadata)
 
 
-def parse_srt(text: str) -> list[Segment]:
-    """Segments from a SubRip file: numbered cues, `00:00:01,000 --> 00:00:04,000`, text."""
+def parse_srt(text: str) -> Transcript:
+    """A Transcript from a SubRip file: numbered cues, `00:00:01,000 --> 00:00:04,000`, text."""
     cues: list[_Cue] = []
+    known = Speakers()
     for number, lines in _blocks(text.lstrip("\ufeff")):
         timing = 1 if lines[0].strip().isdigit() else 0  # the cue number may be missing
         if timing >= len(lines) or "-->" not in lines[timing]:
@@ -144,7 +210,7 @@ def parse_srt(text: str) -> list[Segment]:
                 f"'hh:mm:ss,mmm --> hh:mm:ss,mmm', got {got!r}"
             )
         start, end = _times(lines[timing], number + timing, "hh:mm:ss,mmm --> hh:mm:ss,mmm")
-        cues.extend(_cues(lines[timing + 1 :], start, end))
+        cues.extend(_cues(lines[timing + 1 :], start, end, known, first=not cues))
     if not cues:
         raise InputError("the SRT file has no cues")
-    return _merge(cues)
+    return _transcript("srt", cues)

@@ -2,8 +2,9 @@
 
 Each `transcript[]` item is a monologue (one speaker's run of sentences, times in ms from the
 call start) and becomes one segment. `speakerId` joins to `parties[].speakerId` from
-`/v2/calls/extensive` for the speaker's name and affiliation; without parties speakers are named
-"Speaker 1", "Speaker 2"... in order of first appearance.
+`/v2/calls/extensive` for the speaker's name, title and affiliation; without parties speakers
+are named "Speaker 1", "Speaker 2"... in order of first appearance. The parties who spoke are
+the transcript's metadata participants (Internal: our side, External: the prospect's).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from connectors.transcript_formats.plain import clean
+from connectors.transcript_formats.labels import clean
 from leadflow.errors import InputError
-from scoring.transcript import Segment, Transcript
+from scoring.transcript import Participant, Segment, Side, Transcript, TranscriptMetadata
 
 
 class _Model(BaseModel):
@@ -41,6 +42,7 @@ class GongParty(_Model):
     name: str | None = None
     email_address: str | None = Field(default=None, alias="emailAddress")
     affiliation: str | None = None
+    title: str | None = None
 
 
 class GongCallTranscript(_Model):
@@ -55,6 +57,7 @@ class GongTranscriptResponse(_Model):
 
 
 _AFFILIATIONS = {"internal": "internal", "external": "external"}
+_SIDES = {"internal": Side.VENDOR, "external": Side.PROSPECT}
 
 
 def _location(error: Mapping[str, Any]) -> str:
@@ -80,18 +83,34 @@ def _validate(data: Any) -> GongTranscriptResponse:
 
 def _speakers(
     monologues: list[GongMonologue], parties: Iterable[GongParty]
-) -> dict[str | None, tuple[str, str | None]]:
-    """speakerId -> (name, affiliation)."""
+) -> dict[str | None, tuple[Segment, GongParty | None]]:
+    """speakerId -> (a segment template with name, title and affiliation; the party)."""
     known = {party.speaker_id: party for party in parties if party.speaker_id}
-    names: dict[str | None, tuple[str, str | None]] = {}
+    speakers: dict[str | None, tuple[Segment, GongParty | None]] = {}
     for monologue in monologues:
-        if monologue.speaker_id in names:
+        if monologue.speaker_id in speakers:
             continue
         party = known.get(monologue.speaker_id)
-        name = (party and (party.name or party.email_address)) or f"Speaker {len(names) + 1}"
+        name = (party and (party.name or party.email_address)) or f"Speaker {len(speakers) + 1}"
         affiliation = _AFFILIATIONS.get(((party and party.affiliation) or "").lower())
-        names[monologue.speaker_id] = (clean(name), affiliation)
-    return names
+        title = clean((party and party.title) or "") or None
+        template = Segment(speaker=clean(name), text="", affiliation=affiliation, title=title)
+        speakers[monologue.speaker_id] = (template, party)
+    return speakers
+
+
+def _metadata(speakers: Iterable[tuple[Segment, GongParty | None]]) -> TranscriptMetadata | None:
+    people = [
+        Participant(
+            name=segment.speaker,
+            title=segment.title,
+            email=party.email_address,
+            side=_SIDES.get((party.affiliation or "").lower()),
+        )
+        for segment, party in speakers
+        if party is not None
+    ]
+    return TranscriptMetadata(participants=people) if people else None
 
 
 def _transcript(call: GongCallTranscript, parties: list[GongParty]) -> Transcript:
@@ -101,19 +120,24 @@ def _transcript(call: GongCallTranscript, parties: list[GongParty]) -> Transcrip
         sentences = [sentence for sentence in monologue.sentences if sentence.text.strip()]
         if not sentences:
             continue
-        name, affiliation = speakers[monologue.speaker_id]
+        template, _ = speakers[monologue.speaker_id]
         segments.append(
-            Segment(
-                speaker=name,
-                text=clean(" ".join(sentence.text for sentence in sentences)),
-                start_ms=sentences[0].start,
-                end_ms=max(sentence.end for sentence in sentences),
-                affiliation=affiliation,
+            template.model_copy(
+                update={
+                    "text": clean(" ".join(sentence.text for sentence in sentences)),
+                    "start_ms": sentences[0].start,
+                    "end_ms": max(sentence.end for sentence in sentences),
+                }
             )
         )
     if not segments:
         raise InputError(f"Gong call {call.call_id}: the transcript has no sentences")
-    return Transcript(meeting_id=call.call_id, source="gong", segments=segments)
+    return Transcript(
+        meeting_id=call.call_id,
+        source="gong",
+        segments=segments,
+        metadata=_metadata(speakers.values()),
+    )
 
 
 def parse_gong_transcripts(

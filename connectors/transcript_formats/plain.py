@@ -1,65 +1,70 @@
-"""Plain-text transcripts: `Speaker: text` lines, optionally after a `[hh:mm:ss]` timestamp."""
+"""Plain-text transcripts: an optional metadata header, then speaker turns.
+
+Turns are labelled inline (`Name: text`, `Name (Title, Company): text`, `[00:01:05] Name: text`)
+or, as Otter and Fireflies export them, by a label on its own line with the text below
+(`label_lines`). The first turn decides which. Lines without a label continue the turn.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
+from connectors.transcript_formats import label_lines
+from connectors.transcript_formats.labels import (
+    Label,
+    expected_label,
+    inline_label,
+    without_timestamp,
+)
+from connectors.transcript_formats.metadata import read_header, with_participant_titles
+from connectors.transcript_formats.names import Speakers, starts_turn
 from leadflow.errors import InputError
-from scoring.transcript import Segment
-
-# A speaker label: starts with a letter, at most six words, no sentence punctuation; the colon
-# must be followed by whitespace so "10:30" or "https://" never split a line.
-_SPEAKER_LINE = re.compile(
-    r"^(?P<speaker>[^\W\d_][\w .'’()&@/-]{0,58}?)\s*:\s+(?P<text>\S.*)$", re.UNICODE
-)
-_TIMESTAMP = re.compile(
-    r"^\[?(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?\]?\s+"
-)
-_MAX_SPEAKER_WORDS = 6
+from scoring.transcript import Segment, Transcript
 
 
-def clean(text: str) -> str:
-    """Collapse runs of whitespace (newlines included) to single spaces."""
-    return " ".join(text.split())
-
-
-def split_speaker(line: str) -> tuple[str | None, str]:
-    """(speaker, text) for a `Speaker: text` line, or (None, line) when it has no speaker."""
-    match = _SPEAKER_LINE.match(line.strip())
-    if match is None or len(match["speaker"].split()) > _MAX_SPEAKER_WORDS:
-        return None, line.strip()
-    return clean(match["speaker"]), match["text"].strip()
-
-
-def timestamp_ms(h: str | None, m: str, s: str, f: str | None) -> int:
-    """Milliseconds from the hours (optional), minutes, seconds and fraction of a timestamp."""
-    fraction = (f or "0").ljust(3, "0")
-    return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(fraction)
-
-
-def parse_plain(text: str) -> list[Segment]:
-    """Segments from `Speaker: text` lines; lines without a speaker continue the previous turn."""
-    segments: list[Segment] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+def _inline_turns(lines: Sequence[str], start: int, known: Speakers) -> list[Segment]:
+    """Turns of `Name: text` lines from line `start` on; other lines continue the turn."""
+    turns: list[tuple[Label, list[str]]] = []
+    previous: str | None = None  # the line before: None before the first turn, "" if blank
+    for index in range(start, len(lines)):
+        line = lines[index].strip()
         if not line:
+            previous = "" if turns else previous
             continue
-        start_ms = None
-        stamp = _TIMESTAMP.match(line)
-        if stamp is not None:
-            start_ms = timestamp_ms(**stamp.groupdict())
-            line = line[stamp.end() :]
-        speaker, words = split_speaker(line)
-        if speaker is not None:
-            segments.append(Segment(speaker=speaker, text=clean(words), start_ms=start_ms))
-        elif segments:
-            last = segments[-1]
-            segments[-1] = last.model_copy(update={"text": clean(f"{last.text} {words}")})
+        found = inline_label(line)
+        if found is not None and starts_turn(
+            found[0].name,
+            previous=previous,
+            known=known,
+            timed=found[0].start_ms is not None,
+            alone=not found[1],
+            title=found[0].title,
+        ):
+            known.add(found[0].name)
+            turns.append((found[0], [found[1]]))
+        elif turns:
+            turns[-1][1].append(without_timestamp(line))
         else:
-            raise InputError(
-                f"line {number}: expected 'Speaker: text' to start the transcript, "
-                f"got {line[:60]!r}"
-            )
+            raise expected_label(index + 1, line)
+        previous = line
+    return [label.segment(" ".join(words)) for label, words in turns]
+
+
+def parse_plain(text: str) -> Transcript:
+    """A Transcript from a text file: header lines, then inline or own-line speaker labels."""
+    lines = text.splitlines()
+    metadata, start = read_header(lines)
+    known = Speakers(person.name for person in metadata.participants) if metadata else Speakers()
+    first = next((index for index in range(start, len(lines)) if lines[index].strip()), None)
+    segments: list[Segment] = []
+    if first is not None:
+        if inline_label(lines[first]) is None and label_lines.opens(lines, first, known):
+            segments = label_lines.parse(lines, first, known)
+        else:
+            segments = _inline_turns(lines, first, known)
+    segments = [segment for segment in segments if segment.text]
     if not segments:
         raise InputError("no 'Speaker: text' lines found: the transcript is empty")
-    return segments
+    return Transcript(
+        source="txt", segments=with_participant_titles(segments, metadata), metadata=metadata
+    )

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,16 @@ from connectors.transcript_formats import parse_transcript
 from leadflow.console import settings_of, stdout
 from leadflow.errors import ConfigError, InputError
 from leadflow.evaluation.gold import load_gold_dir
+from leadflow.evaluation.report_tables import cases_table, criteria_table, overall_lines
 from leadflow.evaluation.run import evaluate_case, summarise
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.store.llm_calls import get_llm_call
 from leadflow.wiring import EXTRACTORS, pick
 from scoring.bant import Criterion
+from scoring.config import default_config, load_config
 from scoring.extraction import Extraction, ExtractionContext
+from scoring.transcript import Participant, Side
 from scoring.verify import apply_verification
 
 eval_app = typer.Typer(name="eval", help="Measure extractors against labelled (gold) data.",
@@ -72,12 +76,20 @@ def extract_command(
     offline: bool = OFFLINE,
     model: str | None = MODEL,
     as_json: bool = JSON,
+    call_date: datetime | None = typer.Option(
+        None, "--call-date", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+        help="The day of the call: relative dates resolve against it (default: the file's)."),
+    leads: list[str] = typer.Option(
+        [], "--lead", metavar="NAME", help="A prospect-side participant (repeatable)."),
+    reps: list[str] = typer.Option(
+        [], "--rep", metavar="NAME", help="A vendor-side participant, our rep (repeatable)."),
 ) -> None:
     """Extract BANT answers from one transcript, with evidence and verification marks."""
     settings = settings_of(ctx)
     transcript = parse_transcript(transcript_file)
     extractor = build_extractor(settings, offline=offline, model=model)
-    context = ExtractionContext(product_capabilities=list(settings.product_capabilities))
+    context = command_context(settings, call_date=call_date.date() if call_date else None,
+                              leads=leads, reps=reps)
     extraction = apply_verification(extractor.extract(transcript, context), transcript)
     console = stdout()
     if as_json:
@@ -90,6 +102,18 @@ def extract_command(
                   + (f" · model {extraction.model}" if extraction.model else "")
                   + (f" · prompt {extraction.prompt_version}" if extraction.prompt_version
                      else ""))
+
+
+def command_context(
+    settings: Settings, *, call_date: date | None, leads: list[str], reps: list[str]
+) -> ExtractionContext:
+    """The context `leadflow extract` gives: what the options say, the configured capabilities."""
+    if any(not name.strip() for name in [*leads, *reps]):
+        raise InputError("--lead and --rep need a person's name, not an empty one")
+    participants = [Participant(name=name.strip(), side=Side.PROSPECT) for name in leads]
+    participants += [Participant(name=name.strip(), side=Side.VENDOR) for name in reps]
+    return ExtractionContext(call_date=call_date, participants=participants,
+                             product_capabilities=list(settings.product_capabilities))
 
 
 def describe(criterion: Criterion, answer: Any) -> str:
@@ -132,42 +156,27 @@ def eval_extraction_command(
     offline: bool = OFFLINE,
     model: str | None = MODEL,
     as_json: bool = JSON,
+    config_file: Path | None = typer.Option(
+        None, "--config", metavar="FILE",
+        help="Scoring config YAML for tiers and totals. Default: the bundled default "
+             "(not LEADFLOW_SCORING_CONFIG), so a gold set means the same everywhere."),
 ) -> None:
-    """Per-criterion accuracy, precision and recall, evidence verification, tokens, cost, time."""
+    """Tier and exact accuracy, decided precision, review rate, error of the total, evidence."""
     settings = settings_of(ctx)
     cases = load_gold_dir(gold_dir)
+    config = load_config(config_file) if config_file is not None else default_config()
     # No cache: every gold case is really extracted, so time and tokens are real.
     extractor = build_extractor(settings, offline=offline, model=model, use_cache=False)
     results = [evaluate_case(extractor, case, gold_dir) for case in cases]
-    report = summarise(results, getattr(extractor, "model", None) or extractor.name)
+    report = summarise(results, getattr(extractor, "model", None) or extractor.name, config)
     console = stdout()
     if as_json:
         console.out(json.dumps(report, indent=2, ensure_ascii=False))
         return
-    console.print(report_table(report))
-    per = report["per_transcript"]
-    rate = report["evidence_verified_rate"]
-    console.print(
-        f"{report['cases']} transcripts ({report['errors']} errors) · evidence verified "
-        f"{'-' if rate is None else f'{rate:.0%}'} · language right "
-        f"{report['language_accuracy']:.0%} · per transcript: {per['tokens_in']} tokens in, "
-        f"{per['tokens_out']} out, cost {per['cost'] or '-'}, {per['seconds'] * 1000:.1f} ms")
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
-
-
-def report_table(report: dict[str, Any]) -> Table:
-    """Per-criterion accuracy, precision and recall of `found` fields."""
-    table = Table(title=f"extraction vs gold ({report['extractor']})")
-    for column in ("criterion", "accuracy", "precision (found)", "recall (found)",
-                   "found / expected"):
-        table.add_column(column, justify="left" if column == "criterion" else "right")
-    for name, row in report["criteria"].items():
-        table.add_row(name, _pct(row["accuracy"]), _pct(row["precision"]), _pct(row["recall"]),
-                      f"{row['found']} / {row['expected_found']}")
-    return table
+    console.print(criteria_table(report))
+    for line in overall_lines(report):
+        console.print(line, markup=False)
+    console.print(cases_table(report))
 
 
 @llm_calls_app.command("show")

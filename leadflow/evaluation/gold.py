@@ -12,7 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from leadflow.errors import InputError
 from scoring.bant import (
@@ -26,7 +33,8 @@ from scoring.bant import (
     TimelineAnswer,
     TimelineKind,
 )
-from scoring.extraction import FieldStatus
+from scoring.extraction import ExtractionContext, FieldStatus
+from scoring.transcript import Participant
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -127,15 +135,27 @@ class GoldExpected(BaseModel):
 class GoldCase(BaseModel):
     """One labelled transcript; `name` is the file stem and is not written into the JSON."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     name: str = Field(default="", exclude=True)
     transcript: str = Field(min_length=1, description="file name of the transcript, same folder")
     language: str = Field(default="en", description="ISO 639-1 code of the call's language")
-    stated_on: date | None = None
+    # `stated_on` is the name gold files used before participants and metadata existed.
+    call_date: date | None = Field(
+        default=None, validation_alias=AliasChoices("call_date", "stated_on")
+    )
     capabilities: list[str] = Field(default_factory=list)
+    # Who the chain would know takes part: the lead (prospect) and the rep(s) (vendor).
+    participants: list[Participant] = Field(default_factory=list)
+    # Text in the transcript that tries to instruct an AI; no evidence may quote it.
+    injected_text: list[str] = Field(default_factory=list)
     notes: str | None = None
     expected: GoldExpected
+
+    def context(self) -> ExtractionContext:
+        """What the chain would tell the extractor about this call (date, people, product)."""
+        return ExtractionContext(call_date=self.call_date, participants=list(self.participants),
+                                 product_capabilities=list(self.capabilities))
 
 
 def load_gold_case(path: Path) -> GoldCase:

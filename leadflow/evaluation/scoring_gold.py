@@ -61,7 +61,7 @@ def compare(case: GoldCase, extraction: Extraction) -> dict[Criterion, Criterion
         found_status = extraction.fields[criterion].status
         found_answer = getattr(extraction.answers, criterion.value)
         matches = gold.value is None or values_match(
-            criterion, gold.value.answer(), found_answer, case.stated_on)
+            criterion, gold.value.answer(), found_answer, case.call_date)
         outcomes[criterion] = CriterionOutcome(gold.status, found_status, matches)
     return outcomes
 

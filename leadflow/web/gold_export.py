@@ -55,7 +55,7 @@ def export_gold(svc: Services, directory: Path) -> list[Path]:
             continue
         answers = effective_answers(to_extraction(row).answers, reviews)
         case = GoldCase(name=f"lead-{lead.id}-extraction-{row.id}", transcript="-",
-                        language=row.language or "en", stated_on=answers.stated_on,
+                        language=row.language or "en", call_date=answers.stated_on,
                         capabilities=list(svc.chain.capabilities),
                         notes=f"exported from review of extraction {row.id}",
                         expected=_expected(answers))

@@ -8,13 +8,13 @@ import hashlib
 import logging
 
 from connectors.base import Meeting
+from flows.call_context import extraction_context
 from flows.receive import lead_form
 from leadflow.errors import ConnectorError, InputError
 from leadflow.store.audit import append_audit
 from leadflow.store.extractions import add_extraction
 from leadflow.store.models import Lead
 from leadflow.web.services import Services
-from scoring.extraction import ExtractionContext
 from scoring.transcript import Transcript
 from scoring.verify import apply_verification
 
@@ -53,10 +53,8 @@ def reextract(svc: Services, lead: Lead, actor: str) -> int:
     if transcript is None or meeting is None:
         raise InputError(f"cannot re-extract lead {lead.id}: {why}")
     form = lead_form(svc.chain.store, lead, default_timezone=svc.chain.default_timezone)
-    context = ExtractionContext(stated_on=meeting.start_at.date(),
-                                product_capabilities=list(svc.chain.capabilities),
-                                form_answers=form.answers, language_hint=form.language,
-                                lead_id=lead.id)
+    context = extraction_context(svc.chain, lead, meeting, form_answers=form.answers,
+                                 language_hint=form.language)
     extraction = apply_verification(svc.chain.connectors.extractor.extract(transcript, context),
                                     transcript)
     digest = hashlib.sha256(transcript.text.encode()).hexdigest()

@@ -30,12 +30,16 @@ GOLD = Path(__file__).parents[2] / "examples" / "gold"
 EXTRACTIONS = 500
 CONCURRENCY = 32
 ANSWER_DELAY_S = 1.0
-FIXED_TARGET = 800
+FIXED_TARGET = 1_000
 RATIO_TARGET = 1.15
 
 
 def _variables(transcript: Transcript) -> dict[str, Any]:
-    return {"transcript": transcript.text, "stated_on": "2030-03-05",
+    return {"transcript": transcript.text, "call_date": "2030-03-05",
+            "participants": [{"name": "Dana Whitfield", "side": "prospect", "title": "CFO",
+                              "company": "Acme"},
+                             {"name": "Ana Lima", "side": "vendor", "title": None,
+                              "company": None}],
             "capabilities": CAPABILITIES, "form_answers": {}, "part": 1, "parts": 1}
 
 

@@ -61,7 +61,7 @@ def test_is_an_extractor() -> None:
 
 def test_english_discovery_call() -> None:
     transcript = parse_transcript(FIXTURES / "discovery_en.txt")
-    extraction = _extract(transcript, stated_on=date(2026, 1, 15))
+    extraction = _extract(transcript, call_date=date(2026, 1, 15))
     answers, fields = extraction.answers, extraction.fields
     assert (extraction.extractor, extraction.model, extraction.language) == ("offline", None, "en")
     assert (answers.budget.kind, answers.budget.amount, answers.budget.currency) == (
@@ -83,7 +83,7 @@ def test_english_discovery_call() -> None:
 
 def test_portuguese_discovery_call() -> None:
     transcript = parse_transcript(FIXTURES / "discovery_pt.vtt")
-    extraction = _extract(transcript, stated_on=date(2026, 3, 10))
+    extraction = _extract(transcript, call_date=date(2026, 3, 10))
     answers = extraction.answers
     assert extraction.language == "pt"
     assert (answers.budget.amount, answers.budget.currency) == (Decimal(200_000), "BRL")
@@ -91,7 +91,7 @@ def test_portuguese_discovery_call() -> None:
         AuthorityLevel.VP_DIRECTOR,
         "diretora financeira",
     )
-    assert extraction.fields[Criterion.AUTHORITY].confidence == 0.9  # "a decisão final é minha"
+    assert extraction.fields[Criterion.AUTHORITY].confidence == 0.8  # said, not in a label
     assert answers.need.level is NeedLevel.FULL
     assert answers.timeline.months == Decimal("3.68")  # end of next quarter, from 10 March
     assert answers.budget.evidence[0].start_ms == 16_500
@@ -100,7 +100,7 @@ def test_portuguese_discovery_call() -> None:
 
 def test_spanish_discovery_call() -> None:
     transcript = parse_transcript(FIXTURES / "discovery_es.srt")
-    extraction = _extract(transcript, stated_on=date(2026, 9, 1))
+    extraction = _extract(transcript, call_date=date(2026, 9, 1))
     answers = extraction.answers
     assert extraction.language == "es"
     assert (answers.budget.kind, answers.budget.minimum, answers.budget.maximum) == (
@@ -108,13 +108,12 @@ def test_spanish_discovery_call() -> None:
         Decimal(50_000),
         Decimal(80_000),
     )
-    # A purchasing manager who must check with their boss: one level lower, for review.
+    # A purchasing manager who must check with their boss is still a manager.
     assert (answers.authority.level, answers.authority.title) == (
-        AuthorityLevel.INDIVIDUAL_CONTRIBUTOR,
+        AuthorityLevel.MANAGER,
         "gerente de compras",
     )
-    assert extraction.fields[Criterion.AUTHORITY].status is FieldStatus.AMBIGUOUS
-    assert len(answers.authority.evidence) == 2
+    assert extraction.fields[Criterion.AUTHORITY].status is FieldStatus.FOUND
     assert answers.need.level is NeedLevel.FULL  # informes de ventas, seguimiento de clientes
     assert answers.timeline.months == Decimal("3.98")  # "antes de fin de año"
     _assert_verbatim(extraction, transcript)
@@ -122,7 +121,7 @@ def test_spanish_discovery_call() -> None:
 
 def test_gong_call_ignores_the_reps_prices() -> None:
     transcript = parse_transcript(FIXTURES / "gong_call.json")
-    extraction = _extract(transcript, stated_on=date(2026, 12, 1))
+    extraction = _extract(transcript, call_date=date(2026, 12, 1))
     answers = extraction.answers
     assert answers.budget.amount == Decimal(150_000)  # not the rep's $90k plan
     assert (answers.authority.level, answers.authority.title) == (AuthorityLevel.C_LEVEL, "CFO")
@@ -277,21 +276,19 @@ def test_someone_elses_title_is_not_the_leads(said: str) -> None:
         "It's not my decision, the board decides.",
     ],
 )
-def test_needing_approval_without_a_title_is_ambiguous(said: str) -> None:
+def test_needing_approval_without_a_title_gives_no_level(said: str) -> None:
+    # Who else signs says nothing about the speaker's own level: no title, no authority.
     extraction = _extract(_call("Who decides?", said))
     assert extraction.answers.authority.level is AuthorityLevel.UNKNOWN
-    assert extraction.answers.authority.evidence[0].quote == said
-    assert extraction.fields[Criterion.AUTHORITY].status is FieldStatus.AMBIGUOUS
+    assert extraction.fields[Criterion.AUTHORITY].status is FieldStatus.ABSENT
 
 
-def test_a_decider_phrase_raises_confidence() -> None:
-    plain = _extract(_call("Role?", "I'm the operations manager."))
-    decider = _extract(_call("Role?", "I'm the operations manager. The final decision is mine."))
-    assert decider.answers.authority.level is AuthorityLevel.MANAGER
-    assert (
-        decider.fields[Criterion.AUTHORITY].confidence
-        > plain.fields[Criterion.AUTHORITY].confidence
+def test_a_director_who_runs_it_by_the_cfo_stays_a_director() -> None:
+    extraction = _extract(
+        _call("Role?", "I'm the sales director. I'll run it by our CFO before we sign.")
     )
+    assert extraction.answers.authority.level is AuthorityLevel.VP_DIRECTOR
+    assert extraction.fields[Criterion.AUTHORITY].status is FieldStatus.FOUND
 
 
 @pytest.mark.parametrize(
@@ -353,7 +350,7 @@ STATED_ON = date(2026, 1, 15)
     ],
 )
 def test_timeline_phrases(said: str, months: str) -> None:
-    extraction = _extract(_call("When?", said), stated_on=STATED_ON)
+    extraction = _extract(_call("When?", said), call_date=STATED_ON)
     timeline = extraction.answers.timeline
     assert (timeline.kind, timeline.months) == (TimelineKind.MONTHS, Decimal(months))
     assert extraction.fields[Criterion.TIMELINE].status is FieldStatus.FOUND
@@ -387,7 +384,7 @@ def test_past_and_negated_time_phrases_are_not_timelines() -> None:
         _call(
             "When?", "We started the project 3 months ago.", "And?", "We will not buy this year."
         ),
-        stated_on=STATED_ON,
+        call_date=STATED_ON,
     )
     assert extraction.answers.timeline.kind is TimelineKind.UNKNOWN
 
@@ -469,21 +466,21 @@ HELD_OUT = [
      AuthorityLevel.VP_DIRECTOR, NeedLevel.FULL, "3.71"),
     ("heldout_pt_financeiro.txt",
      ["conciliação bancária", "cobrança automática", "emissão de notas fiscais"],
-     (_AMOUNT, 8_000, None, "BRL"), AuthorityLevel.MANAGER, NeedLevel.FULL, "19.71"),
+     (_AMOUNT, 8_000, None, "BRL"), AuthorityLevel.MANAGER, NeedLevel.FULL, "8.21"),
     ("heldout_es_clinica.txt",
      ["agenda online", "recordatorios por WhatsApp", "historia clínica electrónica"],
      (_AMOUNT, 2_000, None, "EUR"), AuthorityLevel.C_LEVEL, NeedLevel.FULL, "1.38"),
     ("heldout_en_deferral.vtt", HELPDESK, (_NONE, None, None, None),
-     AuthorityLevel.INDIVIDUAL_CONTRIBUTOR, _ABSENT, "8.74"),
+     AuthorityLevel.INDIVIDUAL_CONTRIBUTOR, _ABSENT, "7.75"),
     ("heldout_pt_agenda.txt", SALES_TOOLS, _AMBIGUOUS, AuthorityLevel.MANAGER, NeedLevel.FULL,
      "1.68"),
     ("heldout_es_logistica.srt", SALES_TOOLS, (_RANGE, 30_000, 40_000, "USD"),
-     AuthorityLevel.VP_DIRECTOR, NeedLevel.FULL, "4.70"),
+     AuthorityLevel.VP_DIRECTOR, NeedLevel.FULL, "3.75"),
     ("heldout_en_correction.txt",
      ["automated invoicing", "expense tracking", "payment reminders"],
      (_AMOUNT, 25_000, None, "USD"), AuthorityLevel.MANAGER, NeedLevel.PARTIAL, "1.38"),
     ("heldout_es_sin_presupuesto.txt", SALES_TOOLS, (_NONE, None, None, None), None,
-     NeedLevel.FULL, "19.71"),
+     NeedLevel.FULL, "8.21"),
     ("heldout_pt_injection.txt", SALES_TOOLS, (_AMOUNT, 120_000, None, "BRL"),
      AuthorityLevel.C_LEVEL, NeedLevel.FULL, "1.84"),
     ("heldout_en_hr_unlabelled.txt",
@@ -506,7 +503,7 @@ def test_held_out_calls(
     months: str,
 ) -> None:
     transcript = parse_transcript(FIXTURES / name)
-    extraction = _extract(transcript, stated_on=HELD_OUT_ON, product_capabilities=capabilities)
+    extraction = _extract(transcript, call_date=HELD_OUT_ON, product_capabilities=capabilities)
     answers, fields = extraction.answers, extraction.fields
     if isinstance(budget, FieldStatus):
         assert fields[Criterion.BUDGET].status is budget
@@ -574,14 +571,15 @@ def test_a_capability_named_in_answer_to_a_need_question_is_a_need() -> None:
 @pytest.mark.parametrize(
     ("said", "months"),
     [
-        ("Realistically not until next year.", "23.49"),
-        ("Not before March.", "2.46"),
-        ("Só no ano que vem.", "23.49"),
-        ("No hasta el año que viene.", "23.49"),
+        # The earliest they would start: soon after the period begins, not at its end.
+        ("Realistically not until next year.", "11.99"),
+        ("Not before March.", "1.48"),
+        ("Só no ano que vem.", "11.99"),
+        ("No hasta el año que viene.", "11.99"),
     ],
 )
 def test_deferrals_are_later_timelines(said: str, months: str) -> None:
-    extraction = _extract(_call("When would you buy?", said), stated_on=STATED_ON)
+    extraction = _extract(_call("When would you buy?", said), call_date=STATED_ON)
     assert extraction.fields[Criterion.TIMELINE].status is FieldStatus.FOUND
     assert extraction.answers.timeline.months == Decimal(months)
 
@@ -595,13 +593,13 @@ def test_deferrals_are_later_timelines(said: str, months: str) -> None:
     ],
 )
 def test_a_budget_period_is_not_a_timeline(said: str) -> None:
-    extraction = _extract(_call("Is there a budget?", said), stated_on=STATED_ON)
+    extraction = _extract(_call("Is there a budget?", said), call_date=STATED_ON)
     assert extraction.fields[Criterion.TIMELINE].status is FieldStatus.ABSENT
 
 
 @pytest.mark.parametrize("said", ["This quarter.", "Este trimestre.", "En dos meses."])
 def test_a_short_answer_to_a_timing_question_is_confident(said: str) -> None:
-    extraction = _extract(_call("And timing?", said), stated_on=STATED_ON)
+    extraction = _extract(_call("And timing?", said), call_date=STATED_ON)
     assert extraction.fields[Criterion.TIMELINE].status is FieldStatus.FOUND
     assert extraction.fields[Criterion.TIMELINE].confidence >= 0.7
 

@@ -1,14 +1,19 @@
-"""Transcript files: plain text, WebVTT, SRT and Gong JSON, and what a broken file says."""
+"""Transcript files: plain text, WebVTT, SRT and Gong JSON as meeting tools export them, and
+what a broken file says."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from connectors.transcript_formats import detect_format, parse_gong_transcripts, parse_transcript
 from leadflow.errors import InputError
+from scoring.evidence import Evidence
+from scoring.transcript import Participant, Segment, Side, Transcript
+from scoring.verify import verify_evidence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "transcripts"
 
@@ -127,7 +132,11 @@ def test_format_from_content_extension_or_argument() -> None:
 @pytest.mark.parametrize(
     ("content", "kwargs", "message"),
     [
-        ("hello there\nAna: hi", {}, r"line 1: expected 'Speaker: text'.*'hello there'"),
+        (
+            "hello there\nAna: hi",
+            {},
+            r"line 1: expected a speaker label \('Name: text'.*'hello there'",
+        ),
         ("\n\n   \n", {}, "no 'Speaker: text' lines"),
         ("Ana: hi", {"format": "vtt"}, r"line 1: expected the 'WEBVTT' header, got 'Ana: hi'"),
         ("WEBVTT\n\n00:01 --> 00:02\nhi", {}, r"line 3: expected cue timing"),
@@ -174,3 +183,308 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot be read"):
         parse_transcript(tmp_path / "missing.vtt")
+
+
+# Exports as meeting tools write them: one fixture per format, recognised from the content.
+
+FORMATS = FIXTURES / "formats"
+PIPEWISE_AE = ("Felix Wagner", "Account Executive", "Pipewise")
+JANA = ("Jana Becker", "Head of Sales Operations", "Nordlicht Logistik")
+
+
+def _people(transcript: Transcript) -> list[tuple[str, str | None, str | None]]:
+    return [(s.speaker, s.title, s.company) for s in transcript.segments]
+
+
+def _verified(transcript: Transcript, quote: str, speaker: str | None = None) -> Evidence:
+    evidence = verify_evidence(Evidence(quote=quote, speaker=speaker), transcript)
+    assert evidence.verified is True, quote
+    assert evidence.start_char is not None and evidence.end_char is not None
+    assert transcript.text[evidence.start_char : evidence.end_char] == quote
+    return evidence
+
+
+def test_labels_with_title_and_company_in_brackets() -> None:
+    transcript = parse_transcript(FORMATS / "labelled.txt")
+    assert transcript.source == "txt" and transcript.metadata is None
+    tom = ("Tom Krause", "Sales Analyst", "Nordlicht Logistik")
+    mira = ("Mira Hofmann", "Solutions Engineer", None)
+    assert _people(transcript) == [PIPEWISE_AE, JANA, tom, PIPEWISE_AE, JANA, tom, mira, JANA]
+    # Colons inside a turn ("10:30", "note: ...", a URL, a sentence ending with ':') stay text.
+    assert transcript.segments[4].text == (
+        "Alles in Tabellen. Der Export läuft jeden Morgen um 10:30 und danach kopiert jemand die "
+        "Daten ins CRM. note: the export lives at https://intranet.nordlicht.example/exports "
+        "Wir haben drei Probleme: Erstens: niemand pflegt die Daten."
+    )
+    assert transcript.text.startswith("Felix Wagner (Account Executive, Pipewise): Hallo zusammen,")
+    assert "\nMira Hofmann (Solutions Engineer): Das kennen wir." in transcript.text
+
+
+def test_a_title_in_a_label_is_verifiable_evidence() -> None:
+    transcript = parse_transcript(FORMATS / "labelled.txt")
+    evidence = _verified(transcript, "Head of Sales Operations", speaker="Jana Becker")
+    assert (evidence.segment_index, evidence.speaker) == (1, "Jana Becker")
+    # The spans still cover each segment's own text, after its `Name (Title, Company): ` label.
+    for (start, end), segment in zip(transcript.segment_spans(), transcript.segments, strict=True):
+        assert transcript.text[start:end] == segment.text
+    quoted = _verified(transcript, "Budget haben wir etwa 40.000 Euro")
+    assert quoted.segment_index == 7
+
+
+def test_labels_on_their_own_line_with_times() -> None:
+    transcript = parse_transcript(FORMATS / "otter_timed.txt")
+    assert [(s.speaker, s.title, s.start_ms) for s in transcript.segments] == [
+        ("Felix Wagner", "Account Executive", 2_000),
+        ("Jana Becker", None, 6_000),
+        ("Tom Krause", None, 9_000),
+        ("Felix Wagner", "Account Executive", 15_000),
+        ("Jana Becker", None, 21_000),
+        ("Felix Wagner", "Account Executive", 3_850_000),
+        ("Jana Becker", None, 3_858_000),
+    ]
+    assert transcript.segments[2].text == "Hallo! Note: ich muss um 11:00 los."
+    # A paragraph after a blank line continues the turn.
+    assert transcript.segments[4].text == (
+        "Alles manuell, in Tabellen. Ehrlich gesagt ist das der größte Schmerzpunkt."
+    )
+
+
+def test_labels_on_their_own_line_without_times() -> None:
+    transcript = parse_transcript(FORMATS / "labels_untimed.txt")
+    assert [(s.speaker, s.title) for s in transcript.segments] == [
+        ("Felix Wagner", None),
+        ("Jana Becker", "Head of Sales Operations"),
+        ("Felix Wagner", None),
+        ("Jana Becker", "Head of Sales Operations"),
+    ]
+    # "Okay" alone on a line starts a paragraph, not a speaker.
+    assert transcript.segments[2].text == (
+        "Wer entscheidet am Ende über den Kauf? "
+        "Okay das wollte ich noch sagen: die Geschäftsführung."
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Felix Wagner  0:02",
+        "Felix Wagner 00:00:02",
+        "[00:00:02] Felix Wagner",
+        "Felix Wagner - 00:02",
+        "[Felix Wagner] 00:00:02",
+    ],
+)
+def test_own_line_label_styles(label: str) -> None:
+    transcript = parse_transcript(f"{label}\nHallo zusammen.\n\nJana Becker  0:05\nHallo!\n")
+    assert [(s.speaker, s.text, s.start_ms) for s in transcript.segments] == [
+        ("Felix Wagner", "Hallo zusammen.", 2_000),
+        ("Jana Becker", "Hallo!", 5_000),
+    ]
+
+
+def test_metadata_header_lines() -> None:
+    transcript = parse_transcript(FORMATS / "header.txt")
+    metadata = transcript.metadata
+    assert metadata is not None
+    assert metadata.call_date == date(2026, 2, 10)
+    assert metadata.title == "Discovery call - Nordlicht Logistik / Pipewise"
+    assert metadata.participants == [
+        Participant(name="Felix Wagner", title="Account Executive", company="Pipewise"),
+        Participant(
+            name="Jana Becker", title="Head of Sales Operations", company="Nordlicht Logistik"
+        ),
+        # A lone bracket naming a company in the call's title is the company.
+        Participant(name="Tom Krause", company="Nordlicht Logistik"),
+    ]
+    # Participants' titles fill the segments of labels without one.
+    assert _people(transcript)[:3] == [
+        PIPEWISE_AE,
+        JANA,
+        ("Tom Krause", None, "Nordlicht Logistik"),
+    ]
+    assert transcript.text.startswith("Felix Wagner (Account Executive, Pipewise): Hallo")
+    assert _verified(transcript, "Head of Sales Operations").segment_index == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-02-10", date(2026, 2, 10)),
+        ("10 Feb 2026", date(2026, 2, 10)),
+        ("February 10, 2026", date(2026, 2, 10)),
+        ("10.02.2026", date(2026, 2, 10)),
+        ("2026-02-10T15:00:00Z", date(2026, 2, 10)),
+        ("Tuesday, 10. Februar 2026, 15:00", date(2026, 2, 10)),
+    ],
+)
+def test_call_date_forms(value: str, expected: date) -> None:
+    for header in (f"# call_date: {value}", f"Date: {value}", f"Call date: {value}"):
+        transcript = parse_transcript(f"{header}\n\nAna: hi\n")
+        assert transcript.metadata is not None
+        assert transcript.metadata.call_date == expected
+
+
+def test_header_lines_without_a_blank_line_and_unknown_keys() -> None:
+    transcript = parse_transcript(
+        "Title: Intro\n"
+        "Deal stage: Discovery\n"
+        "Attendees: Ana Souza (CFO), Bob Lee (Rep, Pipewise)\n"
+        "Ana Souza: Olá.\n"
+        "Bob Lee (Account Executive): Hi.\n"
+    )
+    assert transcript.metadata is not None
+    assert transcript.metadata.title == "Intro"
+    assert [(p.name, p.title, p.company) for p in transcript.metadata.participants] == [
+        ("Ana Souza", "CFO", None),
+        ("Bob Lee", "Rep", "Pipewise"),
+    ]
+    # The label's own title wins over the participants list.
+    assert _people(transcript) == [
+        ("Ana Souza", "CFO", None),
+        ("Bob Lee", "Account Executive", None),
+    ]
+    assert transcript.text == "Ana Souza (CFO): Olá.\nBob Lee (Account Executive): Hi."
+
+
+def test_zoom_vtt_with_speaker_prefixes_and_note_metadata() -> None:
+    transcript = parse_transcript(FORMATS / "zoom.vtt")
+    assert transcript.source == "vtt"
+    assert transcript.metadata is not None
+    assert (transcript.metadata.call_date, transcript.metadata.title) == (
+        date(2026, 2, 10),
+        "Pipewise intro",
+    )
+    assert [(s.speaker, s.title, s.start_ms, s.end_ms) for s in transcript.segments] == [
+        ("Felix Wagner", "Account Executive", 2_100, 6_400),
+        ("Jana Becker", "Head of Sales Operations", 7_000, 10_900),
+        ("Felix Wagner", "Account Executive", 11_200, 15_800),
+        ("Jana Becker", "Head of Sales Operations", 16_000, 24_000),
+    ]
+    assert [s.text for s in transcript.segments[1::2]] == [
+        "Ja, alles gut. Note: Tom kommt später.",
+        "Alles manuell. Der Export läuft um 10:30 und dann kopieren wir alles ins CRM. "
+        "Das kostet uns viel Zeit.",
+    ]
+
+
+def test_teams_vtt_voice_tags_with_titles() -> None:
+    transcript = parse_transcript(FORMATS / "teams.vtt")
+    assert _people(transcript) == [
+        ("Felix Wagner", "Account Executive", None),
+        JANA,
+        ("Tom Krause", None, None),
+    ]
+    assert transcript.segments[1].text == (
+        "Gern. Ich leite den Vertriebsinnendienst. Wir suchen ein Tool für die Lead-Bewertung."
+    )
+    evidence = _verified(transcript, "Head of Sales Operations, Nordlicht Logistik")
+    assert evidence.segment_index == 1
+
+
+def test_srt_with_speaker_names() -> None:
+    transcript = parse_transcript(FORMATS / "names.srt")
+    assert transcript.source == "srt"
+    assert _people(transcript) == [
+        PIPEWISE_AE,
+        ("Jana Becker", None, None),
+        PIPEWISE_AE,
+        ("Jana Becker", None, None),
+    ]
+    assert transcript.segments[1].text == "Gern. Wir treffen uns um 10:30 mit dem Vertrieb."
+
+
+def test_gong_parties_with_titles() -> None:
+    transcript = parse_transcript(FORMATS / "gong_titles.json")
+    assert [(s.speaker, s.title, s.affiliation) for s in transcript.segments] == [
+        ("Felix Wagner", "Account Executive", "internal"),
+        ("Jana Becker", "Head of Sales Operations", "external"),
+        ("Tom Krause", None, "external"),
+    ]
+    assert transcript.metadata is not None
+    assert [(p.name, p.side, p.email) for p in transcript.metadata.participants] == [
+        ("Felix Wagner", Side.VENDOR, "felix@pipewise.example"),
+        ("Jana Becker", Side.PROSPECT, "jana.becker@nordlicht.example"),
+        ("Tom Krause", Side.PROSPECT, "tom.krause@nordlicht.example"),
+    ]
+    assert _verified(transcript, "Head of Sales Operations").segment_index == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("labelled.txt", "txt"),
+        ("otter_timed.txt", "txt"),
+        ("labels_untimed.txt", "txt"),
+        ("header.txt", "txt"),
+        ("zoom.vtt", "vtt"),
+        ("teams.vtt", "vtt"),
+        ("names.srt", "srt"),
+        ("gong_titles.json", "gong"),
+    ],
+)
+def test_every_format_is_recognised_from_its_content(name: str, expected: str) -> None:
+    text = (FORMATS / name).read_text(encoding="utf-8")
+    assert detect_format(text) == expected
+    assert parse_transcript(text) == parse_transcript(FORMATS / name)
+
+
+def test_a_txt_file_holding_captions_is_read_as_captions(tmp_path: Path) -> None:
+    path = tmp_path / "zoom_export.txt"
+    path.write_text((FORMATS / "zoom.vtt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert parse_transcript(path).source == "vtt"
+
+
+def test_transcripts_without_titles_render_as_before() -> None:
+    transcript = Transcript(
+        segments=[Segment(speaker="Ana", text="Hi."), Segment(speaker="Bob", text="Hello.")]
+    )
+    assert transcript.text == "Ana: Hi.\nBob: Hello."
+    assert transcript.segment_spans() == [(5, 8), (14, 20)]
+    # "Sam (Rep): ..." now reads as speaker Sam, title Rep; the text, and its hash, are unchanged.
+    labelled = parse_transcript(FIXTURES / "discovery_en.txt")
+    assert (labelled.segments[0].speaker, labelled.segments[0].title) == ("Sam", "Rep")
+    assert labelled.content_hash() == (
+        "9241375a512437f853527ec68b872873c23833757c7568f9c5d683f0e1ba725d"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "# call_date: 2026-02-10\n# title: Intro\n\nParticipants: Ana (CFO)\n\n\nhello there\n",
+            r"^line 7: expected a speaker label \('Name: text', 'Name \(Title, Company\): text' "
+            r"or a label on its own line\), got 'hello there'$",
+        ),
+        ("The options are:\nAna: hi", r"^line 1: expected a speaker label .*'The options are:'$"),
+        ("Felix Wagner  0:02\n", r"^line 1: expected a speaker label .*'Felix Wagner  0:02'$"),
+        ("# call_date: next week\n\nAna: hi", r"^line 1: expected a call date like 2026-02-10"),
+        ("Date: 2026-02-10\n\n", "no 'Speaker: text' lines found"),
+    ],
+)
+def test_unreadable_transcripts_name_the_line_and_the_format(content: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as raised:
+        parse_transcript(content)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "turns"),
+    [
+        ("ana: hi\nbob: hello\nnote: see you", [("ana", "hi"), ("bob", "hello note: see you")]),
+        (
+            "Speaker 1: hi\nSpeaker 2: Option A: yes",
+            [("Speaker 1", "hi"), ("Speaker 2", "Option A: yes")],
+        ),
+        (
+            "Rep: The options are:\nOption A: cheap\nLead: Next steps: a demo.",
+            [("Rep", "The options are: Option A: cheap"), ("Lead", "Next steps: a demo.")],
+        ),
+        (
+            "Felix Wagner:\nHallo.\n\nJana Becker:\nHi!",
+            [("Felix Wagner", "Hallo."), ("Jana Becker", "Hi!")],
+        ),
+    ],
+)
+def test_which_colons_start_a_turn(content: str, turns: list[tuple[str, str]]) -> None:
+    assert [(s.speaker, s.text) for s in parse_transcript(content).segments] == turns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from leadflow.commands import extract_cmd
 from leadflow.console import AppState
 from leadflow.errors import InputError
 from leadflow.evaluation.gold import GoldCase, load_gold_dir, write_gold_case
+from leadflow.settings import Settings
+from scoring.transcript import Side
 
 ROOT = Path(__file__).parents[2]
 GOLD = ROOT / "examples" / "gold"
@@ -116,3 +119,42 @@ def test_gold_cases_round_trip_and_bad_ones_name_the_field(tmp_path: Path) -> No
         load_gold_dir(tmp_path)
     assert any("expected.budget" in error for error in caught.value.errors)
     assert GoldCase.model_fields["name"].exclude
+
+
+def test_extract_takes_the_call_date_and_who_is_on_which_side(
+    app: typer.Typer, runner: CliRunner
+) -> None:
+    result = runner.invoke(app, ["extract", str(GOLD / "en-strong.txt"), "--offline", "--json",
+                                 "--call-date", "2030-03-05", "--lead", "Dana Whitfield",
+                                 "--lead", "Sam Okafor", "--rep", "Ana Lima"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["answers"]["stated_on"] == "2030-03-05"
+    bad = runner.invoke(app, ["extract", str(GOLD / "en-strong.txt"), "--offline",
+                              "--call-date", "05/03/2030"])
+    assert bad.exit_code == 2 and "--call-date" in bad.output
+
+
+def test_the_commands_context_puts_leads_on_the_prospect_side_and_reps_on_ours() -> None:
+    settings = Settings(product_capabilities=["lead scoring"])
+    context = extract_cmd.command_context(settings, call_date=date(2030, 3, 5),
+                                          leads=["Dana"], reps=["Ana", "João"])
+    assert [(p.name, p.side) for p in context.participants] == [
+        ("Dana", Side.PROSPECT), ("Ana", Side.VENDOR), ("João", Side.VENDOR)]
+    assert context.call_date == date(2030, 3, 5)
+    assert context.product_capabilities == ["lead scoring"]
+    with pytest.raises(InputError, match="--lead"):
+        extract_cmd.command_context(settings, call_date=None, leads=[" "], reps=[])
+
+
+def test_a_gold_case_gives_its_extraction_context_and_reads_the_old_date_name() -> None:
+    [case] = [c for c in load_gold_dir(GOLD) if c.name == "en-range"]
+    context = case.context()
+    assert context.call_date == date(2030, 3, 5)
+    assert context.product_capabilities == list(case.capabilities)
+    old = GoldCase.model_validate({
+        "transcript": "call.txt", "stated_on": "2030-03-05",
+        "participants": [{"name": "Dana", "side": "prospect", "title": "CFO"}],
+        "expected": case.expected.model_dump(mode="json")})
+    assert old.context().call_date == date(2030, 3, 5)
+    assert old.context().participants[0].side is Side.PROSPECT
+    assert '"call_date":"2030-03-05"' in old.model_dump_json()

@@ -16,7 +16,7 @@ CALL = Transcript(source="test", segments=[
             start_ms=9000, end_ms=14000),
 ])
 CAPABILITIES = ["lead scoring", "crm sync"]
-STATED_ON = date(2030, 3, 5)
+CALL_DATE = date(2030, 3, 5)
 
 
 def quote(text: str, speaker: str = "Dana Whitfield") -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,12 +19,12 @@ from leadflow.store import Store
 from leadflow.store.llm_calls import list_llm_calls
 from scoring.bant import AuthorityLevel, BudgetKind
 from scoring.extraction import ExtractionContext, FieldStatus
-from scoring.transcript import Segment, Transcript
-from tests.llm.answers import CALL, CAPABILITIES, STATED_ON, absent, quote, valid_answer
+from scoring.transcript import Participant, Segment, Side, Transcript, TranscriptMetadata
+from tests.llm.answers import CALL, CALL_DATE, CAPABILITIES, absent, quote, valid_answer
 from tests.llm.conftest import API_KEY, Sleeps
 from tests.llm.fake_openai_server import FakeOpenAI, Reply
 
-CONTEXT = ExtractionContext(stated_on=STATED_ON, product_capabilities=CAPABILITIES,
+CONTEXT = ExtractionContext(call_date=CALL_DATE, product_capabilities=CAPABILITIES,
                             form_answers={"Budget": "about 150k"})
 
 
@@ -243,3 +244,29 @@ def test_the_extractor_builds_its_client_lazily_from_a_factory(
     extractor.extract(CALL, CONTEXT)
     extractor.extract(CALL, CONTEXT)  # no lead, so no cache row: asked again
     assert built == [1] and len(fake_openai.requests) == 2
+
+
+def test_the_call_date_and_participants_reach_the_prompt_merged_with_the_files_metadata(
+    fake_openai: FakeOpenAI, make_extractor, sqlite_store: Store
+) -> None:
+    class Described(Transcript):  # until Transcript.metadata lands for every format
+        metadata: TranscriptMetadata | None = None
+
+    call = Described(source="test", segments=CALL.segments, metadata=TranscriptMetadata(
+        call_date=date(2030, 2, 1),
+        participants=[Participant(name="dana whitfield", title="CFO", company="Acme"),
+                      Participant(name="Rep", side=Side.VENDOR)]))
+    context = CONTEXT.model_copy(update={"participants": [
+        Participant(name="Dana Whitfield", side=Side.PROSPECT, email="dana@acme.example")]})
+    fake_openai.queue(Reply.answer(valid_answer()))
+    extraction = make_extractor().extract(call, context)
+    [request] = fake_openai.requests
+    user = request["messages"][1]["content"]
+    assert "Call date: 2030-03-05" in user  # the chain's date wins over the file's
+    assert "- Dana Whitfield (prospect; CFO; Acme)\n- Rep (vendor)\n" in user
+    assert "dana@acme.example" not in user  # an email tells the model nothing
+    assert extraction.answers.stated_on == CALL_DATE
+    [row] = rows(sqlite_store)
+    assert row.variables["call_date"] == "2030-03-05"
+    assert row.variables["participants"][0] == {
+        "name": "Dana Whitfield", "side": "prospect", "title": "CFO", "company": "Acme"}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from connectors.base import Meeting, MeetingRequest
+from flows.call_context import extraction_context
 from flows.chain import Waiting
 from flows.receive import lead_form
 from flows.spec.registry import ActionContext, NoParams, Registry
@@ -16,7 +17,7 @@ from leadflow.errors import InputError, PermanentError
 from leadflow.store.extractions import add_extraction
 from leadflow.store.leads import set_lead_state, update_lead
 from leadflow.store.models import Lead, LeadState
-from scoring.extraction import Extraction, ExtractionContext
+from scoring.extraction import Extraction
 from scoring.transcript import Transcript
 from scoring.verify import apply_verification
 
@@ -108,13 +109,10 @@ def register(registry: Registry) -> None:
         """BANT answers with verified evidence from the meeting's transcript."""
         lead = _lead(ctx)
         transcript = _ready_transcript(ctx, params)
-        context = ExtractionContext(
-            stated_on=params.meeting.start_at.date(),
-            product_capabilities=list(ctx.chain.capabilities),
-            form_answers=ctx.outputs.get("intake", {}).get("answers", {}),
-            language_hint=ctx.outputs.get("intake", {}).get("language"),
-            lead_id=lead.id,
-        )
+        intake = ctx.outputs.get("intake", {})
+        context = extraction_context(ctx.chain, lead, params.meeting,
+                                     form_answers=intake.get("answers", {}),
+                                     language_hint=intake.get("language"))
         # Verified here whatever the extractor did: no field counts without a quote from the call.
         extraction = apply_verification(
             ctx.chain.connectors.extractor.extract(transcript, context), transcript)
