@@ -31,7 +31,10 @@ _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
         r"|geschaftsfuhrer\w*|vorstand\w*|inhaber\w*|grunder\w*|mitgrunder\w*"
         r"|pdg|p-dg|directeur general|directrice generale|daf|fondat(?:eur|rice)|cofondat\w*"
         r"|gerant|gerante|president|presidente|amministratore delegato|direttore generale"
-        r"|direttrice generale|titolare|fondat(?:ore|rice)|cofondat\w*|socio fondatore",
+        r"|direttrice generale|titolare|fondat(?:ore|rice)|cofondat\w*|socio fondatore"
+        r"|diretor[a]? financeir[oa]|director[a]? financier[oa]|directeur financier"
+        r"|directrice financiere|direttore finanziario|direttrice finanziaria|finanzvorstand"
+        r"|kaufmannische[rn]? geschaftsfuhrer\w*",
     ),
     (
         _L.VP_DIRECTOR,
@@ -70,6 +73,8 @@ _AREA = re.compile(
     r"(?!(?:the|a|an|at|in|and|e|y|o|la|el|uma|um|una|un)\b)[a-z0-9&/-]+"
     r"(?:\s+(?!(?:at|in|and|e|y|em|en|na|no|for|para|here|aqui|with|com|con)\b)[a-z&/-]+)?)"
 )
+# "diretora financeira da Açúcar & Cia": a capitalised name after "da" is the company, not an area.
+_OF_COMPANY = re.compile(r"\s+(?:da|do|de|del|della|di|du|der|bei)\s+[A-ZÀ-Ý]")
 _OF_AREA_TAIL = re.compile(r"[a-z0-9&/-]+(?:\s+[a-z&/-]+)?")
 _ARTICLE_AND_MODIFIERS = (
     r"\s+(?:(?:the|a|an|o|um|uma|el|la|un|una|der|die|das|ein|eine|le|l'|il|lo|une)\s*)?"
@@ -83,7 +88,7 @@ _SELF = re.compile(
     r"|job) is|meu cargo e|mi (?:cargo|puesto|rol) es|i work as|i serve as|trabalho como"
     r"|atuo como|trabajo como|me desempeno como|ich bin|bin ich|ich arbeite als|je suis"
     r"|en tant que|comme|je travaille comme|sono|io sono|lavoro come|faccio (?:il|la|l')"
-    r"|mina olen|toimin|tyoskentelen)" + _ARTICLE_AND_MODIFIERS
+    r"|mina olen|ma oon|mina oon|oon|toimin|tyoskentelen|bin)" + _ARTICLE_AND_MODIFIERS
 )
 _YOU = re.compile(r"\b(?:you'?re|you are|voce e|voce eh|usted es|eres|as)" + _ARTICLE_AND_MODIFIERS)
 # Adjectives that follow a title in Portuguese and Spanish: "diretor financeiro".
@@ -108,7 +113,9 @@ def _span(
     if match.group().endswith((" of", " de")):
         tail = _OF_AREA_TAIL.match(folded, end + 1)
         end = tail.end() if tail else end
-    elif area := (_AREA.match(folded, end) or _ADJECTIVE.match(folded, end)):
+    elif not _OF_COMPANY.match(sentence_text, end) and (
+        area := (_AREA.match(folded, end) or _ADJECTIVE.match(folded, end))
+    ):
         end = area.end()
     before = _MODIFIERS.search(sentence_text[floor:start])
     if before:
@@ -132,7 +139,26 @@ def _own_titles(statement: Statement) -> list[_Title]:
             found[-1] = (found[-1][0], end, _TITLES[index][0])
         elif self_marker.search(sentence.folded[: match.start()][-80:]):
             found.append((start, end, _TITLES[index][0]))
+    if not found and len(statement.quotes) == 1:
+        # "I run sales here", "ich leite den Verkauf": heading a function is a director's job.
+        for match in _HEADS.finditer(sentence.folded):
+            level = _L.MANAGER if match["team"] else _L.VP_DIRECTOR
+            found.append((match.start(), match.end(), level))
     return [_Title(statement, level, sentence.text[a:b]) for a, b, level in found]
+
+
+_FUNCTION = (
+    r"(?:the |our |den |die |das |unseren |le |la |les |notre |il |la |el |o |a |nosso |nossa "
+    r"|nuestro |nuestra |meidan )?(?:sales|marketing|operations|revenue|commercial|business"
+    r"|verkauf|vertrieb|einkauf|marketing|ventes|commercial|vendite|commerciale|ventas|comercial"
+    r"|vendas|myynti\w*|markkinointi\w*|service|kundendienst|customer success|finance|finanzen"
+    r"|finances|finanza|finanzas|financeiro)"
+)
+_HEADS = re.compile(
+    r"\b(?:i (?:head|lead|run|own)|ich leite|ich verantworte|je dirige|je pilote|dirigo|dirijo"
+    r"|lidero|comando|guido|johdan|vedan)\s+(?:up\s+)?(?:(?P<team>(?:\w+\s+){0,3}?(?:team"
+    rf"|equipe|equipo|squadra|tiimi\w*))\b|{_FUNCTION}\b)"
+)
 
 
 def title_level(title: str) -> AuthorityLevel:
@@ -149,7 +175,7 @@ class _Person:
 
     name: str
     turns: int = 0
-    statements: int = 0
+    about_purchase: int = 0  # sentences about the problem, the product, money, time or deciding
     label: tuple[str, AuthorityLevel] | None = None  # the title printed beside their name
     said: list[_Title] = field(default_factory=list)  # titles said of them in the call
 
@@ -159,19 +185,35 @@ class _Person:
             return self.label[1]
         if not self.said:
             return _L.UNKNOWN
-        # Said twice differently ("I'm a manager ... as the director"): the cautious one.
-        return min((t.level for t in self.said), key=_RANK.index)
+        # Said twice differently ("diretor financeiro, o CFO"): the more specific, senior one.
+        return max((t.level for t in self.said), key=_RANK.index)
 
     def engaged(self, most_turns: int) -> bool:
-        """Saying hello and leaving is not taking part in the purchase; on a call too short
-        for anyone to say much, whoever speaks takes part."""
+        """Saying hello, talking about the weather and leaving is not taking part in the
+        purchase; on a call too short for anyone to say much, whoever speaks takes part."""
         if most_turns < _ENGAGED_TURNS:
             return True
-        return self.turns >= _ENGAGED_TURNS and self.statements >= _ENGAGED_STATEMENTS
+        return self.turns >= _ENGAGED_TURNS and self.about_purchase >= _ENGAGED_STATEMENTS
 
 
 _ENGAGED_TURNS = 3
-_ENGAGED_STATEMENTS = 3
+_ENGAGED_STATEMENTS = 2
+# Words of the purchase, in every language read: small talk has none of them.
+_PURCHASE = re.compile(
+    r"\b(?:budget\w*|price\w*|pricing|cost\w*|pay\w*|invest\w*|money|tool\w*|system\w*"
+    r"|software|platform\w*|solution\w*|crm|process\w*|reps|sales|customers?|leads?|need\w*"
+    r"|problem\w*|challenge\w*|decid\w*|decision|sign\w*|contract\w*|approv\w*|implement\w*"
+    r"|roll\w* out|go live|timeline|quarter|data|report\w*|integrat\w*|license\w*|licence\w*"
+    r"|preis\w*|kosten|geld|werkzeug\w*|losung\w*|prozess\w*|kunden|vertrieb\w*|verkauf\w*"
+    r"|brauch\w*|entscheid\w*|vertrag\w*|einfuhr\w*|quartal\w*|daten|bericht\w*"
+    r"|prix|cout\w*|argent|outil\w*|systeme\w*|logiciel\w*|clients?|ventes?|commerci\w*"
+    r"|besoin\w*|probleme\w*|decision\w*|contrat\w*|deploi\w*|trimestre|donnees|rapport\w*"
+    r"|prezz\w*|cost[oi]|soldi|strument\w*|sistem\w*|clienti|vendit\w*|bisogn\w*"
+    r"|problem[ai]|decisione|contratt\w*|dati|orcament\w*|preco|custo\w*|dinheiro"
+    r"|ferramenta\w*|vendas?|precis\w*|decisao|contrato|dados|presupuest\w*|precio\w*"
+    r"|herramienta\w*|ventas?|necesit\w*|datos|budjet\w*|hinta\w*|hinn\w*|raha\w*"
+    r"|tyokalu\w*|jarjestelm\w*|asiakka\w*|myyn\w*|tarvi\w*|ongelm\w*|paato\w*|sopimu\w*)"
+)
 
 
 def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
@@ -213,7 +255,8 @@ def _people(reading: Reading) -> dict[str, _Person]:
     seen_turns: set[int] = set()
     for sentence in pool:
         person = people.setdefault(sentence.speaker, _Person(sentence.speaker))
-        person.statements += not sentence.injected
+        if not sentence.injected and _PURCHASE.search(sentence.folded):
+            person.about_purchase += 1
         if sentence.segment_index not in seen_turns:
             seen_turns.add(sentence.segment_index)
             person.turns += 1
@@ -256,8 +299,8 @@ def find_authority(reading: Reading) -> Finding:
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
     best = max(titled, key=lambda p: (_RANK.index(p.level), p.turns))
     answer = AuthorityAnswer(level=best.level, title=_raw(best), evidence=_evidence(reading, best))
-    said_levels = {t.level for t in best.said}
-    if best.label is None and len(said_levels) > 1:
+    said_ranks = sorted(_RANK.index(t.level) for t in best.said)
+    if best.label is None and said_ranks and said_ranks[-1] - said_ranks[0] > 1:
         raws = ", ".join(dict.fromkeys(t.raw for t in best.said))
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"authority: several titles ({raws})")
     untitled = [p for p in engaged if p.level is _L.UNKNOWN and p.turns > best.turns]
@@ -271,4 +314,4 @@ def find_authority(reading: Reading) -> Finding:
 def _raw(person: _Person) -> str:
     if person.label is not None and person.label[1] is not _L.UNKNOWN:
         return person.label[0]
-    return min(person.said, key=lambda t: _RANK.index(t.level)).raw
+    return max(person.said, key=lambda t: _RANK.index(t.level)).raw

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from connectors.offline.cues import EVASIVE, HEDGE
+from connectors.offline.cues import EVASIVE, HEDGE, clause_at
 from connectors.offline.language import detect_language
 from connectors.offline.money import Money, find_money
 from connectors.offline.reading import Finding, Reading, Statement
@@ -38,7 +38,7 @@ _BUDGET_WORDS = re.compile(
     r"|fino a|al massimo|arrivare|in mente|per questo progetto|il primo anno|riservat\w*"
     r"|messo da parte|accantonat\w*|no maximo|em mente|para este projeto|o primeiro ano"
     r"|reservam\w*|reservad\w*|como maximo|en mente|para este proyecto|el primer ano"
-    r"|enintaan|korkeintaan|mielessa|tahan projektiin|ensimmaiselle vuodelle|varaa\w*)\b"
+    r"|enintaan|korkeintaan|mielessa|tahan|tata varten|ensimmaiselle vuodelle|varaa\w*)\b"
 )
 # What a figure is when it is not the budget, named just before or after it.
 _DISTRACTOR_WORDS = re.compile(
@@ -69,7 +69,8 @@ _APPROVAL_TALK = re.compile(
     r"\b(?:approv\w*|sign\w*|cfo|board|ceo|goes to|needs?|freigabe\w*|genehmig\w*|muss"
     r"|vorstand|geschaftsfuhr\w*|validation|valider|valide|daf|direction|approvazione|approva"
     r"|firma|hyvaksy\w*|aprova\w*|aprueba\w*|junta|diretoria|conselho|comit\w*|committee"
-    r"|gremium|ausschuss|hallitu\w*|direzione|consiglio|cda)\b"
+    r"|gremium|ausschuss|hallitu\w*|direzione|consiglio|cda|talousjohtaj\w*|toimitusjohtaj\w*"
+    r"|daf|pdg)\b"
 )
 # The part of a larger programme: "500k in total, of which 80k for the sales tool".
 _PART_MARKER = re.compile(
@@ -115,9 +116,9 @@ _PAST = re.compile(
 )
 # A figure said per month, beside the yearly total in the same sentence.
 _MONTHLY = re.compile(
-    r"^\W*(?:a|per|each|every|al|por|pro|par|il|im|ao|kuukaudessa|kuussa)?\s*"
-    r"(?:month|mes|monat|mois|mese|kk|mensuais|mensual\w*|monatlich|mensuel\w*|mensil\w*)\b"
-    r"|^\W*/\s*(?:month|mo|monat|mois|mese|mes)\b"
+    r"^\W*(?:(?:a|per|each|every|al|por|pro|par|il|im|ao|no)\s+)?(?:month|mes|monat|mois|mese"
+    r"|mensais|mensual\w*|monatlich|mensuel\w*|mensil\w*|kk|kuukaudessa|kuussa|kuukausittain)\b"
+    r"|^\W*/\s*(?:month|mo|monat|mois|mese|mes|kk)\b"
 )
 # A figure someone takes back: "thirty-two, not forty".
 _NEGATED = re.compile(r"\b(?:not|nicht|pas|non|nao|no|ei)\s+(?:\w+\s+)?$")
@@ -158,28 +159,15 @@ def _talks_budget(reading: Reading, statement: Statement) -> bool:
     )
 
 
-def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
-    """Characters between text[start:end] and the closest match of `pattern` (None: none)."""
-    distances = [
-        start - m.end() if m.end() <= start else m.start() - end if m.start() >= end else 0
-        for m in pattern.finditer(text)
-    ]
-    return min(distances, default=None)
-
-
 def _distractor(folded: str, money: Money) -> bool:
     """True when the words around a figure make it something other than the budget: revenue,
-    a price or quote, a licence fee, an approval limit."""
+    a price or quote, a licence fee, an approval limit. Words about the budget in the same
+    clause win: "for the quoting tool we have 60k" is a budget."""
     before = folded[: money.start]
     if _OVER.search(before[-25:]) and _APPROVAL_TALK.search(folded):
         return True
-    window = folded[max(0, money.start - 60) : money.end + 40]
-    offset = max(0, money.start - 60)
-    other = _nearest(_DISTRACTOR_WORDS, window, money.start - offset, money.end - offset)
-    if other is None:
-        return False
-    budget = _nearest(_BUDGET_WORDS, window, money.start - offset, money.end - offset)
-    return budget is None or other < budget
+    clause = clause_at(folded, money.start, money.end)
+    return bool(_DISTRACTOR_WORDS.search(clause)) and not _BUDGET_WORDS.search(clause)
 
 
 def _candidates(reading: Reading) -> list[_Candidate]:

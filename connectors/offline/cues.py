@@ -47,7 +47,7 @@ DEFERRAL = re.compile(
     r"|a partir|en|despues|depois|ate)\b|\bearliest\b|\bno antes\b|\bnot before\b"
     r"|\bnicht (?:vor|bevor)\b|\bfruhestens\b|\berst (?:ab|im|nach|in)\b|\bpas avant\b"
     r"|\bau plus tot\b|\bseulement (?:a partir|en|apres)\b|\bnon prima\b|\bnon prima di\b"
-    r"|\bsolo (?:da|dopo|a partire)\b|\baikaisintaan\b|\bvasta\b"
+    r"|\bsolo (?:da|dopo|a partire)\b|\baikaisintaan\b"
 )
 # Where clauses meet: commas and the conjunctions that join two statements.
 _CLAUSE_BREAK = re.compile(

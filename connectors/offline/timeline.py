@@ -60,6 +60,7 @@ class _Candidate:
     when: When
     strong: bool
     hedged: bool = False
+    rank: int = 1  # 2: said with a buying word or a deferral, 1: only as the answer to "when?"
 
     @property
     def months(self) -> Decimal | None:
@@ -89,7 +90,12 @@ def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
         if not whens:
             continue
         money = bool(find_money(sentence.folded) or _MONEY_TALK.search(sentence.folded))
-        short_answer = _answers_when(reading, statement) and len(sentence.folded.split()) <= 14
+        # A short first sentence of the answer to "when?" is the plan even without a verb.
+        earlier = reading.sentences[sentence.position - 1] if sentence.position else None
+        first = earlier is None or earlier.segment_index != sentence.segment_index
+        short_answer = (
+            first and _answers_when(reading, statement) and len(sentence.folded.split()) <= 14
+        )
         in_sentence: list[_Candidate] = []
         for when in whens:
             # The buying word must sit in the time phrase's own clause: in "not before the
@@ -100,10 +106,13 @@ def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
             if money and not (buying or deferred):
                 continue  # "no budget this year": the budget's period
             strong = buying or deferred or short_answer
+            rank = 2 if buying or deferred else 1
             if when.needs_context and not strong:
                 continue
             in_sentence.append(
-                _Candidate(statement, when, strong, hedged(sentence.folded, when.start, when.end))
+                _Candidate(
+                    statement, when, strong, hedged(sentence.folded, when.start, when.end), rank
+                )
             )
         # One sentence, one plan: its first phrase ("within 3 months, ideally by Q2"), the
         # first said for buying when the sentence also mentions other dates.
@@ -147,7 +156,8 @@ def find_timeline(reading: Reading, stated_on: date | None) -> Finding:
         note = "timeline: a month or quarter without a year, and the call date is unknown"
         return Finding(TimelineAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.3, note)
     chosen = max(
-        resolved, key=lambda c: (c.when.precision, not c.hedged, c.statement.sentence.position)
+        resolved,
+        key=lambda c: (c.when.precision, c.rank, not c.hedged, c.statement.sentence.position),
     )
     others = [c for c in resolved if c is not chosen and not _same(c, chosen)]
     quotes = [chosen, *others[-2:]]

@@ -108,7 +108,8 @@ _QUARTER = re.compile(
     r"\b(?:[qt](?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th|primeiro|segundo"
     r"|terceiro|quarto|primer|tercer|cuarto|ersten?|zweiten?|dritten?|vierten?|premier"
     r"|deuxieme|troisieme|quatrieme|primo|terzo|ensimmaise\w*|toise\w*|kolmanne\w*"
-    r"|neljanne\w*)\s+(?:quarter|trimestre|quartal|neljannekse\w*)|h(?P<h>[12])|(?P<hw>first"
+    r"|neljanne\w*)\s+(?:quarter|trimestre|quartal|neljannekse\w*|kvartaal\w*)|h(?P<h>[12])"
+    r"|(?P<hw>first"
     r"|second|primeiro|segundo|primer)\s+(?:half|semestre))"
     r"(?:\s+(?:of\s+|de\s+|del\s+)?(?:fy\s?)?(?P<year>20\d\d))?\b"
 )
@@ -143,6 +144,16 @@ _ORDINAL = {
     "primo": 1,
     "terzo": 3,
 }
+_FI_ORDINALS = (("ensimm", 1), ("toise", 2), ("kolmanne", 3), ("neljanne", 4))
+
+
+def _ordinal(word: str) -> int:
+    """1-4 for "first", "segundo", "dritten", "kolmannella" (Finnish inflects the ending)."""
+    if word in _ORDINAL:
+        return _ORDINAL[word]
+    return next(n for stem, n in _FI_ORDINALS if word.startswith(stem))
+
+
 _BY_MONTH = re.compile(
     r"\b(?P<prep>by|until|till|before|in|for|ate|antes de|em|para|en|hasta|antes del?|end of"
     r"|fim de|final de|finales de|fines de|early|beginning of|start of|bis|vor|im|zum|ab|ende"
@@ -151,6 +162,7 @@ _BY_MONTH = re.compile(
     + _MONTH
     + r"(?:\s+(?:de\s+|of\s+)?(?P<year>20\d\d))?"
 )
+_FI_MONTH_START = re.compile(r"\b(?:ennen|alussa|alkuun|alusta)\b")
 _FI_MONTH = re.compile(r"\b(?P<fi>" + "|".join(_FI_MONTHS) + r")kuu\w*")
 _DATES = [
     re.compile(r"\b(?P<year>20\d\d)-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b"),
@@ -171,7 +183,8 @@ _SOON = re.compile(
     r"|inmediatamente|lo mas pronto posible|heti|mahdollisimman pian|so schnell wie moglich"
     r"|schnellstmoglich|sofort|umgehend|des que possible|au plus vite|le plus tot possible"
     r"|tout de suite|il prima possibile|al piu presto|subito|quanto prima|pikaisesti"
-    r"|viipymatta)\b"
+    r"|viipymatta|le plus vite possible|plus vite possible|pour hier|for yesterday|gestern"
+    r"|per ieri|para ayer|para ontem|eilen)\b"
 )
 # "not this year" is no timeline, but "not until next year" is a later one (see cues.DEFERRAL).
 _DEFERRING_WORDS = r"until|till|before|antes|hasta|ate|vor|bevor|avant|prima|ennen"
@@ -316,7 +329,7 @@ _FISCAL_BEGINS = re.compile(
     r"\b(?:fiscal year|fy|financial year|geschaftsjahr\w*|exercice(?: fiscal)?|esercizio"
     r"|anno fiscale|tilikau\w*|ano fiscal)\s+(?:\w+\s+){0,4}?(?P<verb>starts?|begins?|beginnt"
     r"|startet|commence|debute|inizia|parte|alkaa|comeca|empieza|runs from|lauft von|va d[e']"
-    r"|va da|ends?|endet|termine|finisce|chiude|paattyy|termina)\s+(?:\w+\s+){0,2}?" + _MONTH
+    r"|va da|ends?|endet|termine|finisce|chiude|paattyy|termina)\s+(?:[\w.]+\s+){0,2}?" + _MONTH
 )
 
 
@@ -363,9 +376,9 @@ def find_when(
                 continue
     for m in _QUARTER.finditer(folded):
         if m["q"] or m["qw"]:
-            month = 3 * (int(m["q"]) if m["q"] else _ORDINAL[m["qw"]])
+            month = 3 * (int(m["q"]) if m["q"] else _ordinal(m["qw"]))
         else:
-            month = 6 * (int(m["h"]) if m["h"] else _ORDINAL[m["hw"]])
+            month = 6 * (int(m["h"]) if m["h"] else _ordinal(m["hw"]))
         if fiscal and fiscal_start != 1:  # "Q2 of our fiscal year" that starts in April
             month = (month + fiscal_start - 2) % 12 + 1
             add(m, _next_end(month, None, stated_on), precision=3)
@@ -388,7 +401,9 @@ def find_when(
         day = 1 if _MONTH_START.search(before) and not ends else day
         add(m, _next_end(month, m["year"], stated_on, day=day), precision=3)
     for m in _FI_MONTH.finditer(folded):
-        add(m, _next_end(_FI_MONTHS.index(m["fi"]) + 1, None, stated_on), precision=3)
+        near = folded[max(0, m.start() - 30) : m.end() + 30]
+        day = 1 if _FI_MONTH_START.search(near) else None
+        add(m, _next_end(_FI_MONTHS.index(m["fi"]) + 1, None, stated_on, day=day), precision=3)
     for pattern in [*_CALENDAR, _FI_CALENDAR]:
         for m in pattern.finditer(folded):
             period = _period_key(m["period"]) if m["period"] else "y"

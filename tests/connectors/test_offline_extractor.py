@@ -88,7 +88,7 @@ def test_portuguese_discovery_call() -> None:
     assert extraction.language == "pt"
     assert (answers.budget.amount, answers.budget.currency) == (Decimal(200_000), "BRL")
     assert (answers.authority.level, answers.authority.title) == (
-        AuthorityLevel.VP_DIRECTOR,
+        AuthorityLevel.C_LEVEL,  # the finance director is the CFO
         "diretora financeira",
     )
     assert extraction.fields[Criterion.AUTHORITY].confidence == 0.8  # said, not in a label
