@@ -39,13 +39,27 @@ class Flag(BaseModel):
     detail: str
 
 
+class Candidate(BaseModel):
+    """One value a reviewer can pick for an ambiguous criterion, with the words behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # As the review form takes it: "120000 EUR", "vp_director", "partial", "4.5" (months).
+    value: str = Field(min_length=1)
+    # As a reviewer reads it: "120,000 EUR", "VP / director: Head of Sales", "in 4.5 months".
+    label: str = Field(min_length=1)
+    quote: str | None = None
+
+
 class FieldResult(BaseModel):
-    """How sure the extractor is about one criterion."""
+    """How sure the extractor is about one criterion; when it is ambiguous, the values the
+    call supports for a reviewer to choose from."""
 
     model_config = ConfigDict(frozen=True)
 
     status: FieldStatus = FieldStatus.ABSENT
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    candidates: list[Candidate] = Field(default_factory=list)
 
 
 class ExtractionContext(BaseModel):

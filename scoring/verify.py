@@ -240,7 +240,7 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
         field = fields.get(criterion, FieldResult())
         if result.reset:
             status = FieldStatus.AMBIGUOUS if result.quotes else FieldStatus.ABSENT
-            fields[criterion] = FieldResult(status=status, confidence=0.0)
+            fields[criterion] = field.model_copy(update={"status": status, "confidence": 0.0})
             add(FlagKind.UNVERIFIED_EVIDENCE, criterion, _unverified_detail(criterion, result))
             continue
         fields[criterion] = field

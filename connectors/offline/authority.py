@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from connectors.offline.reading import EXTERNAL, INTERNAL, Finding, Reading, Statement, fold
 from scoring.bant import AuthorityAnswer, AuthorityLevel
 from scoring.evidence import Evidence
-from scoring.extraction import FieldStatus
+from scoring.extraction import Candidate, FieldStatus
 from scoring.transcript import Side
 
 _L = AuthorityLevel
@@ -280,6 +280,22 @@ def _evidence(reading: Reading, person: _Person) -> list[Evidence]:
     return list({e.quote: e for e in quotes}.values())[:4]
 
 
+def _choices(people: list[_Person]) -> tuple[Candidate, ...]:
+    """Each titled prospect on the call, the most senior first, as a reviewer's choice."""
+    titled = sorted(
+        (p for p in people if p.level is not _L.UNKNOWN),
+        key=lambda p: -_RANK.index(p.level),
+    )
+    return tuple(
+        Candidate(
+            value=p.level.value,
+            label=f"{p.level.value}: {p.name}, {_raw(p)}",
+            quote=p.said[0].statement.sentence.text if p.said else p.label and p.label[0],
+        )
+        for p in titled[:4]
+    )
+
+
 def find_authority(reading: Reading) -> Finding:
     """The level of the most senior prospect-side person engaged in the purchase, with the
     label or sentence that gives their title."""
@@ -296,17 +312,18 @@ def find_authority(reading: Reading) -> Finding:
             level=best.level, title=_raw(best), evidence=_evidence(reading, best)
         )
         note = f"authority: {best.name} has a title but barely takes part"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note, _choices(passive))
     best = max(titled, key=lambda p: (_RANK.index(p.level), p.turns))
     answer = AuthorityAnswer(level=best.level, title=_raw(best), evidence=_evidence(reading, best))
     said_ranks = sorted(_RANK.index(t.level) for t in best.said)
     if best.label is None and said_ranks and said_ranks[-1] - said_ranks[0] > 1:
         raws = ", ".join(dict.fromkeys(t.raw for t in best.said))
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"authority: several titles ({raws})")
+        note = f"authority: several titles ({raws})"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note, _choices(titled))
     untitled = [p for p in engaged if p.level is _L.UNKNOWN and p.turns > best.turns]
     if untitled and best.level is not _L.C_LEVEL:
         note = f"authority: {untitled[0].name} leads the talk and gives no title"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note)
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note, _choices(titled))
     confidence = 0.9 if best.label is not None else 0.8
     return Finding(answer, FieldStatus.FOUND, confidence)
 

@@ -20,7 +20,7 @@ from connectors.offline.language import detect_language
 from connectors.offline.money import Money, find_money
 from connectors.offline.reading import Finding, Reading, Statement
 from scoring.bant import BudgetAnswer, BudgetKind
-from scoring.extraction import FieldStatus
+from scoring.extraction import Candidate, FieldStatus
 
 _BUDGET_WORDS = re.compile(
     r"\b(budget\w*|spend\w*|invest\w*|allocat\w*|set aside|earmark\w*|afford|pay|paying"
@@ -221,7 +221,9 @@ def _answer(candidate: _Candidate, currency: str | None, evidence: list) -> Budg
     )
 
 
-def _default_currency(reading: Reading, language: str | None) -> str | None:
+def _default_currency(reading: Reading, language: str | None) -> tuple[str | None, bool]:
+    """The currency of an amount said without one, and whether the call itself says it
+    (another figure's currency, "pesos", Finnish "tonnia") rather than only its language."""
     said = Counter(
         money.currency
         for sentence in reading.sentences
@@ -229,12 +231,15 @@ def _default_currency(reading: Reading, language: str | None) -> str | None:
         if money.currency
     )
     if said:
-        return said.most_common(1)[0][0]
+        return said.most_common(1)[0][0], True
     text = " ".join(sentence.folded for sentence in reading.sentences)
     if _PESO.search(text):
-        return next((code for where, code in _PESOS if where.search(text)), "MXN")
+        return next((code for where, code in _PESOS if where.search(text)), "MXN"), True
+    if re.search(r"\btonni(?:a|n)?\b", text):
+        return "EUR", True  # Finnish "sata tonnia": a hundred thousand euros
     # Too little text to name the language for sure still hints at the currency.
-    return _LANGUAGE_CURRENCY.get(language or detect_language(text, min_hits=1) or "")
+    code = _LANGUAGE_CURRENCY.get(language or detect_language(text, min_hits=1) or "")
+    return code, False
 
 
 def _same(a: _Candidate, b: _Candidate) -> bool:
@@ -271,6 +276,28 @@ def _unsettled_after(reading: Reading, position: int) -> Statement | None:
     return None
 
 
+def _choices(pool: list[_Candidate], currency: str | None) -> tuple[Candidate, ...]:
+    """Each different figure of `pool`, the latest first, as a reviewer's choice."""
+    choices: list[Candidate] = []
+    kept: list[_Candidate] = []
+    for candidate in sorted(pool, key=lambda c: -c.statement.sentence.position):
+        if any(_same(candidate, other) for other in kept):
+            continue
+        kept.append(candidate)
+        quote = candidate.statement.sentence.text
+        money = candidate.money
+        if money is None:
+            choices.append(Candidate(value="none", label="no budget", quote=quote))
+            continue
+        code = money.currency or currency or ""
+        low = _plain(money.low)
+        label = f"{low:,} {code}".strip()
+        if money.high is not None:
+            label = f"{low:,} to {_plain(money.high):,} {code} (scored by the lower end)".strip()
+        choices.append(Candidate(value=f"{low} {code}".strip(), label=label, quote=quote))
+    return tuple(choices[:4])
+
+
 def find_budget(reading: Reading, language: str | None) -> Finding:
     """The lead's budget, with the sentences that state it: the last figure said for it."""
     candidates = _candidates(reading)
@@ -280,7 +307,9 @@ def find_budget(reading: Reading, language: str | None) -> Finding:
             return _evasive(reading)
         evidence = [e for c in candidates[-3:] for e in c.statement.evidence()]
         note = "budget: amounts mentioned, none said to be the budget"
-        return Finding(BudgetAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.3, note)
+        currency, _ = _default_currency(reading, language)
+        choices = _choices(candidates, currency)
+        return Finding(BudgetAnswer(evidence=evidence), FieldStatus.AMBIGUOUS, 0.3, note, choices)
     # The last figure said for the budget counts: revisions and corrections come later.
     chosen = max(strong, key=lambda c: (c.statement.sentence.position, c.money is not None))
     others = [c for c in strong if not _same(c, chosen)]
@@ -290,28 +319,31 @@ def find_budget(reading: Reading, language: str | None) -> Finding:
     )[:6]
     currency = chosen.money.currency if chosen.money else None
     assumed = chosen.money is not None and currency is None
+    from_the_call = False
     if assumed:
-        currency = _default_currency(reading, language)
+        currency, from_the_call = _default_currency(reading, language)
     answer = _answer(chosen, currency, evidence)
     if answer.kind is BudgetKind.UNKNOWN:
         return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, "budget: an amount without a currency")
     text = chosen.statement.sentence.text[:80]
+    choices = _choices(strong, currency)
     if chosen.hedged:
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: hedged (“{text}”)")
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: hedged (“{text}”)", choices)
     same_sentence = [
         c for c in strong
         if c.statement.sentence.position == chosen.statement.sentence.position and c is not chosen
         and not _same(c, chosen)
     ]
     if same_sentence:
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, f"budget: two figures in “{text}”")
+        note = f"budget: two figures in “{text}”"
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note, choices)
     unsettled = _unsettled_after(reading, chosen.statement.sentence.position)
     if unsettled is not None:
         note = f"budget: said, then not settled (“{unsettled.sentence.text[:60]}”)"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note)
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.5, note, choices)
     confidence = 0.85 * chosen.statement.strength
     if chosen.money is not None and chosen.money.vague:
         confidence = min(confidence, 0.6)
-    if assumed and not _PESO.search(chosen.statement.sentence.folded):
-        confidence = min(confidence, 0.45)  # no currency said at all: a reviewer checks it
-    return Finding(answer, FieldStatus.FOUND, round(confidence, 2))
+    if assumed and not from_the_call:
+        confidence = min(confidence, 0.45)  # no currency said in the whole call: check it
+    return Finding(answer, FieldStatus.FOUND, round(confidence, 2), None, choices)

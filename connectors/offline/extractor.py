@@ -75,7 +75,11 @@ class OfflineExtractor:
                 stated_on=context.call_date,
             ),
             fields={
-                criterion: FieldResult(status=finding.status, confidence=finding.confidence)
+                criterion: FieldResult(
+                    status=finding.status,
+                    confidence=finding.confidence,
+                    candidates=list(finding.candidates),
+                )
                 for criterion, finding in findings.items()
             },
             flags=flags,

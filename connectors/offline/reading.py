@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from scoring.bant import AuthorityAnswer, BudgetAnswer, NeedAnswer, TimelineAnswer
 from scoring.evidence import Evidence
-from scoring.extraction import FieldStatus
+from scoring.extraction import Candidate, FieldStatus
 from scoring.transcript import Participant, Side, Transcript
 
 INTERNAL, EXTERNAL, UNKNOWN = "internal", "external", "unknown"
@@ -146,6 +146,7 @@ class Finding:
     status: FieldStatus = FieldStatus.ABSENT
     confidence: float = 0.0
     note: str | None = None
+    candidates: tuple[Candidate, ...] = ()  # for a reviewer, when the answer is ambiguous
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

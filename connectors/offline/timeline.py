@@ -21,7 +21,7 @@ from connectors.offline.money import find_money
 from connectors.offline.reading import Finding, Reading, Statement
 from connectors.offline.when import When, find_when, fiscal_year_start
 from scoring.bant import TimelineAnswer, TimelineKind
-from scoring.extraction import FieldStatus
+from scoring.extraction import Candidate, FieldStatus
 
 _BUYING = re.compile(
     r"\b(?:buy\w*|purchas\w*|implement\w*|start\w*|launch\w*|decid\w*|decision|sign\w*"
@@ -137,6 +137,23 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     return a.when.answer == b.when.answer
 
 
+def _choices(pool: list[_Candidate], stated_on: date | None) -> tuple[Candidate, ...]:
+    """Each different plan of `pool`, the latest said first, as a reviewer's choice."""
+    choices: list[Candidate] = []
+    kept: list[_Candidate] = []
+    for candidate in sorted(pool, key=lambda c: -c.statement.sentence.position):
+        answer = candidate.when.answer
+        months = None if answer is None else answer.months_from(stated_on)
+        if months is None or any(_same(candidate, other) for other in kept):
+            continue
+        kept.append(candidate)
+        sentence = candidate.statement.sentence
+        phrase = sentence.text[candidate.when.start : candidate.when.end]
+        label = f"{phrase}: in {months.normalize():f} months"
+        choices.append(Candidate(value=f"{months}", label=label, quote=sentence.text))
+    return tuple(choices[:4])
+
+
 def find_timeline(reading: Reading, stated_on: date | None) -> Finding:
     """When the lead plans to buy, with the sentences that say so: their most precise plan,
     the last one said when several are as precise."""
@@ -149,7 +166,9 @@ def find_timeline(reading: Reading, stated_on: date | None) -> Finding:
         note = "timeline: dates mentioned, none said to be when they buy"
         chosen = candidates[-1]
         answer = (chosen.when.answer or TimelineAnswer()).model_copy(update={"evidence": evidence})
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.3, note)
+        return Finding(
+            answer, FieldStatus.AMBIGUOUS, 0.3, note, _choices(candidates, stated_on)
+        )
     resolved = [c for c in strong if c.when.answer is not None]
     if not resolved:
         evidence = [e for c in strong[:3] for e in c.statement.evidence()]
@@ -166,15 +185,16 @@ def find_timeline(reading: Reading, stated_on: date | None) -> Finding:
     )[:6]
     assert chosen.when.answer is not None
     answer = chosen.when.answer.model_copy(update={"evidence": evidence})
+    choices = _choices(resolved, stated_on)
     if chosen.hedged:
         note = "timeline: hedged (“" + chosen.statement.sentence.text[:60] + "”)"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note, choices)
     if EVASIVE.search(chosen.statement.sentence.folded):
         note = "timeline: not settled (“" + chosen.statement.sentence.text[:60] + "”)"
-        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note)
+        return Finding(answer, FieldStatus.AMBIGUOUS, 0.4, note, choices)
     confidence = 0.8 * chosen.statement.strength
     if chosen.when.vague:
         confidence = min(confidence, 0.6)
     if answer.kind is TimelineKind.DATE and stated_on is None:
         confidence = min(confidence, 0.6)
-    return Finding(answer, FieldStatus.FOUND, round(confidence, 2))
+    return Finding(answer, FieldStatus.FOUND, round(confidence, 2), None, choices)

@@ -26,6 +26,7 @@ from leadflow.web.services import Services
 from leadflow.web.templating import highlight
 from scoring.bant import Criterion
 from scoring.engine import score
+from scoring.extraction import Candidate
 
 
 class CriterionView(BaseModel):
@@ -40,6 +41,8 @@ class CriterionView(BaseModel):
     quotes: list[dict[str, Any]]
     decision: str | None
     decision_reason: str | None
+    # Values the call supports, offered as one-click overrides when the extractor was unsure.
+    candidates: list[Candidate] = []
 
 
 def _llm_call(svc: Services, lead_id: int, extraction_id: int) -> dict[str, Any] | None:
@@ -102,7 +105,8 @@ def extraction_page(svc: Services, extraction_id: int) -> dict[str, Any]:
             confidence=field.confidence if field else 0.0,
             flags=[f.detail for f in original.flags if f.criterion is criterion],
             quotes=quotes, decision=decision.decision if decision else None,
-            decision_reason=decision.reason if decision else None))
+            decision_reason=decision.reason if decision else None,
+            candidates=list(field.candidates) if field and not decision else []))
     transcript, why = fetch_transcript(svc, lead)
     proposed = write_back_properties(effective_score, needs_review=False, flags=[],
                                      scored_at=svc.chain.clock())

@@ -634,3 +634,20 @@ def test_an_injections_payload_in_the_same_turn_is_ignored() -> None:
     )
     assert extraction.answers.budget.kind is BudgetKind.NO_BUDGET
     assert extraction.fields[Criterion.BUDGET].status is FieldStatus.FOUND
+
+
+def test_an_ambiguous_criterion_carries_its_candidates_for_the_reviewer() -> None:
+    extraction = _extract(
+        _call("What budget do you have?", "Maybe $40,000, or $60,000 if the board agrees.")
+    )
+    field = extraction.fields[Criterion.BUDGET]
+    assert field.status is FieldStatus.AMBIGUOUS
+    assert {c.value for c in field.candidates} <= {"40000 USD", "60000 USD"}
+    assert field.candidates and all(c.quote for c in field.candidates)
+
+
+def test_a_decided_budget_offers_only_its_own_figure() -> None:
+    extraction = _extract(_call("Budget?", "We have $120,000 approved for this."))
+    field = extraction.fields[Criterion.BUDGET]
+    assert field.status is FieldStatus.FOUND
+    assert [c.value for c in field.candidates] == ["120000 USD"]

@@ -33,7 +33,7 @@ from scoring.bant import (
     TimelineKind,
 )
 from scoring.evidence import Evidence
-from scoring.extraction import Extraction, FieldResult, FieldStatus, Flag, FlagKind
+from scoring.extraction import Candidate, Extraction, FieldResult, FieldStatus, Flag, FlagKind
 from scoring.transcript import Segment, Transcript
 from tests.flows.world import START, World, build_world, submission
 
@@ -72,7 +72,10 @@ def extraction(*, flagged: bool) -> Extraction:
               .model_fields if c != "stated_on"}
     flags = []
     if flagged:
-        fields["budget"] = FieldResult(status=FieldStatus.AMBIGUOUS, confidence=0.4)
+        fields["budget"] = FieldResult(
+            status=FieldStatus.AMBIGUOUS, confidence=0.4,
+            candidates=[Candidate(value="40000 USD", label="40,000 USD",
+                                  quote="We set aside $40,000, maybe more next quarter.")])
         flags = [Flag(kind=FlagKind.AMBIGUOUS, criterion="budget",
                       detail="budget: '$40,000, maybe more' is vague")]
     return Extraction(answers=answers, fields=fields, flags=flags, extractor="scripted",

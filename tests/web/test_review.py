@@ -53,6 +53,22 @@ def test_an_override_rescores_writes_back_and_audits(client: TestClient, seeded:
     assert event.before["budget"]["amount"] == "40000" and event.after["score"] == 95
 
 
+def test_an_ambiguous_criterion_offers_the_candidates_heard_in_the_call(
+    client: TestClient, seeded: Seeded
+) -> None:
+    csrf = login(client, "rita")
+    page = client.get("/review/extractions/1").text
+    assert 'name="candidate-budget-1"' in page and "40,000 USD" in page
+    assert 'name="candidate-authority-1"' not in page  # decided criteria offer none
+    picked = client.post("/review/extractions/1/criteria/budget/override",
+                         data={"value": "40000 USD", "csrf_token": csrf,
+                               "reason": "picked from the candidates heard in the call"})
+    assert picked.status_code == 200
+    assert 'name="candidate-budget-1"' not in picked.text  # decided now
+    lead = _lead(seeded, 1)
+    assert (lead.score_total, lead.state) == (65, "scored")  # 0 + 20 + 25 + 20
+
+
 def test_an_override_needs_a_valid_value_and_a_reason(client: TestClient) -> None:
     csrf = login(client, "rita")
     page = client.post("/review/extractions/1/criteria/authority/override",
