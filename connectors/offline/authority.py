@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from connectors.offline.reading import EXTERNAL, INTERNAL, Finding, Reading, Statement, fold
+from connectors.offline.reading import (
+    EXTERNAL,
+    INTERNAL,
+    Finding,
+    Reading,
+    Sentence,
+    Statement,
+    fold,
+)
 from scoring.bant import AuthorityAnswer, AuthorityLevel
 from scoring.evidence import Evidence
 from scoring.extraction import Candidate, FieldStatus
@@ -34,6 +42,9 @@ _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
         r"|direttrice generale|titolare|fondat(?:ore|rice)|cofondat\w*|socio fondatore"
         r"|diretor[a]? financeir[oa]|director[a]? financier[oa]|directeur financier"
         r"|directrice financiere|direttore finanziario|direttrice finanziaria|finanzvorstand"
+        r"|directeur administratif et financier|directrice administrative et financiere"
+        r"|fundador(?:a|es|as)|socios|socias|founders|co-?founders|fondat(?:eur|rice)s"
+        r"|grunderin(?:nen)?|soci fondatori"
         r"|kaufmannische[rn]? geschaftsfuhrer\w*",
     ),
     (
@@ -48,7 +59,7 @@ _TITLES: tuple[tuple[AuthorityLevel, str], ...] = (
         r"manager|gerente|gestor[a]?|supervisor[a]?|coordenador[a]?|coordinador[a]?"
         r"|jef[ea] de|chefe de|encargad[oa]|responsavel|responsable|team lead|tech lead|lider"
         r"|\w*paallikko\w*|\w*paallikk\w*|esimies|tiiminvetaja\w*|teamleiter\w*"
-        r"|gruppenleiter\w*|chef d'equipe|chef de projet|cheffe de projet|responsabile"
+        r"|gruppenleiter\w*|chef(?:fe)? d'equipe|chef(?:fe)? de projet|responsabile"
         r"|capo(?:squadra)?|coordinat(?:ore|rice)|team leader",
     ),
     (
@@ -88,8 +99,16 @@ _SELF = re.compile(
     r"|job) is|meu cargo e|mi (?:cargo|puesto|rol) es|i work as|i serve as|trabalho como"
     r"|atuo como|trabajo como|me desempeno como|ich bin|bin ich|ich arbeite als|je suis"
     r"|en tant que|comme|je travaille comme|sono|io sono|lavoro come|faccio (?:il|la|l')"
-    r"|mina olen|ma oon|mina oon|oon|toimin|tyoskentelen|bin)" + _ARTICLE_AND_MODIFIERS
+    r"|mina olen|ma oon|mina oon|oon|toimin|tyoskentelen|bin|somos|siamo|sommes|wir sind"
+    r"|we are|we're|olemme|(?:eu|io|yo|ich|je|i) e (?:meu|mio|mi) \w+ (?:somos|siamo))"
+    + _ARTICLE_AND_MODIFIERS
 )
+# "Maarten signs the contract as CFO": "as" after someone else's name is their title.
+_OF_SOMEONE_ELSE = re.compile(r"^\s*(?:as|als|comme|come|como)\b")
+def _names_someone(text: str, names: frozenset[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
+
+
 _YOU = re.compile(r"\b(?:you'?re|you are|voce e|voce eh|usted es|eres|as)" + _ARTICLE_AND_MODIFIERS)
 # Adjectives that follow a title in Portuguese and Spanish: "diretor financeiro".
 _ADJECTIVE = re.compile(r"\s+[a-z]+(?:eir[oa]|al|ic[oa]|iv[oa])\b")
@@ -127,7 +146,9 @@ def _span(
     return start, end
 
 
-def _own_titles(statement: Statement) -> list[_Title]:
+def _own_titles(statement: Statement, others: frozenset[str] = frozenset()) -> list[_Title]:
+    """Titles the speaker gives themselves; `others` are the folded first names of the other
+    people on the call ("Maarten signs the contract as CFO" is Maarten's title)."""
     sentence = statement.sentence
     self_marker = _YOU if len(statement.quotes) > 1 else _SELF
     found: list[tuple[int, int, AuthorityLevel]] = []
@@ -137,7 +158,10 @@ def _own_titles(statement: Statement) -> list[_Title]:
         if found and not sentence.folded[found[-1][1] : match.start()].strip():
             # "assistant manager", "associate director": one title, named by its last word.
             found[-1] = (found[-1][0], end, _TITLES[index][0])
-        elif self_marker.search(sentence.folded[: match.start()][-80:]):
+        elif (marker := self_marker.search(sentence.folded[: match.start()][-80:])) and not (
+            _OF_SOMEONE_ELSE.search(marker.group())
+            and _names_someone(sentence.folded[: match.start()], others)
+        ):
             found.append((start, end, _TITLES[index][0]))
     if not found and len(statement.quotes) == 1:
         # "I run sales here", "ich leite den Verkauf": heading a function is a director's job.
@@ -157,7 +181,7 @@ _FUNCTION = (
 _HEADS = re.compile(
     r"\b(?:i (?:head|lead|run|own)|ich leite|ich verantworte|je dirige|je pilote|dirigo|dirijo"
     r"|lidero|comando|guido|johdan|vedan)\s+(?:up\s+)?(?:(?P<team>(?:\w+\s+){0,3}?(?:team"
-    rf"|equipe|equipo|squadra|tiimi\w*))\b|{_FUNCTION}\b)"
+    rf"|equipe|equipo|squadra|tiimi\w*))\b|(?:\w+\s+)?{_FUNCTION}\b)"
 )
 
 
@@ -181,12 +205,12 @@ class _Person:
 
     @property
     def level(self) -> AuthorityLevel:
-        if self.label is not None and self.label[1] is not _L.UNKNOWN:
-            return self.label[1]
-        if not self.said:
-            return _L.UNKNOWN
-        # Said twice differently ("diretor financeiro, o CFO"): the more specific, senior one.
-        return max((t.level for t in self.said), key=_RANK.index)
+        # Said or printed differently ("Directrice administrative et financière", "as DAF"):
+        # the more specific, senior one.
+        levels = [t.level for t in self.said]
+        if self.label is not None:
+            levels.append(self.label[1])
+        return max(levels, key=_RANK.index, default=_L.UNKNOWN)
 
     def engaged(self, most_turns: int) -> bool:
         """Saying hello, talking about the weather and leaving is not taking part in the
@@ -217,30 +241,61 @@ _PURCHASE = re.compile(
 
 
 def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
-    """Titles a colleague gives a speaker: "this is Maria, our CFO", "Petra, unsere CFO"."""
+    """Titles a colleague gives a speaker: "this is Maria, our CFO", "Andrea Brambilla, il
+    nostro direttore finanziario", "this is my boss, Dana, she's our COO", or "Das ist Maria
+    Pölzl. Sie ... ist Geschäftsführerin" (the next sentence, about her)."""
     firsts = {name.split()[0].lower(): name for name in people if name.split()}
+    introduced: str | None = None  # whom the previous sentence of this turn introduced
+    previous: Sentence | None = None
     for statement in reading.statements:
         sentence = statement.sentence
         lowered = sentence.folded
+        if previous is None or previous.segment_index != sentence.segment_index:
+            introduced = None
+        previous = sentence
+        pronoun = _PRONOUN_START.match(lowered)
+        if introduced is not None and pronoun is not None:
+            match = _TITLE.search(lowered, pronoun.end())
+            if match is not None:
+                _credit(people[introduced], statement, match, pronoun.end())
+        introduced = None
         for first, name in firsts.items():
             if first in (sentence.speaker.split() or [""])[0].lower():
                 continue
             for found in re.finditer(rf"\b{re.escape(fold(first))}\b", lowered):
-                intro = _INTRO.match(lowered, found.end())
+                after = _SURNAME.match(lowered, found.end())
+                at = after.end() if after else found.end()
+                intro = _INTRO.match(lowered, at)
                 match = _TITLE.match(lowered, intro.end()) if intro else None
                 if match is None:
+                    introduced = name
                     continue
-                index = next(int(n[1:]) for n, v in match.groupdict().items() if v)
-                start, end = _span(sentence.text, sentence.folded, match, found.end())
-                people[name].said.append(
-                    _Title(statement, _TITLES[index][0], sentence.text[start:end])
-                )
+                _credit(people[name], statement, match, at)
+
+
+def _credit(person: _Person, statement: Statement, match: re.Match[str], floor: int) -> None:
+    sentence = statement.sentence
+    index = next(int(n[1:]) for n, v in match.groupdict().items() if v)
+    start, end = _span(sentence.text, sentence.folded, match, floor)
+    person.said.append(_Title(statement, _TITLES[index][0], sentence.text[start:end]))
+
+
+_SURNAME = re.compile(r"\s+[a-z][\w'-]+(?=\s*[,(-])")
+# "She ... is the managing director": the sentence after an introduction, about that person.
+_PRONOUN_START = re.compile(
+    r"\W*(?:she|he|sie|er|elle|il|lei|lui|ela|ele|ella|el|han)\b(?:\s+\w+){0,8}?\s+"
+    r"(?:is|ist|est|e|es|on|was|war|fue|foi)\b"
+)
 
 
 # Between a name and the title a colleague gives them: ", our", " ist unsere", " est notre".
 _INTRO = re.compile(
-    r",?\s*(?:\(|-)?\s*(?:(?:is|ist|est|e|es|on|who is|che e|qui est)\s+)?(?:(?:our|my|the|unser\w*"
-    r"|mein\w*|die|der|notre|mon|ma|la|le|nostr\w|il|la|nossa|nosso|a|o|nuestr\w|el|meidan)\s+)?"
+    r",?\s*(?:\(|-)?\s*(?:(?:is|ist|est|e|es|on|who is|che e|qui est|she'?s|he'?s|she is|he is"
+    r"|c'est|c est|das ist|der ist|die ist"
+    r"|sie ist|er ist|elle est|il est|lei e|lui e|ela e|ele e|ella es|el es|han on)\s+)?"
+    r"(?:(?:our|my|the|unser\w*"
+    r"|mein\w*|die|der|notre|mon|ma|la|le|nostr\w|il|la|nossa|nosso|a|o|nuestr\w|el|meidan)\s+)"
+    r"{0,2}"
 )
 
 
@@ -264,10 +319,12 @@ def _people(reading: Reading) -> dict[str, _Person]:
             label = getattr(segment, "title", None) or titles.get(fold(sentence.speaker))
             if label and person.label is None and label in reading.transcript.text:
                 person.label = (label, title_level(label))
+    names = {fold(s.speaker).split()[0] for s in reading.sentences if s.speaker.split()}
     for statement in reading.statements:
         speaker = statement.quotes[-1].speaker
         if speaker in people:
-            people[speaker].said.extend(_own_titles(statement))
+            others = frozenset(names - {fold(speaker).split()[0]})
+            people[speaker].said.extend(_own_titles(statement, others))
     _introductions(reading, people)
     return people
 

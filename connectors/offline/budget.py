@@ -38,7 +38,14 @@ _BUDGET_WORDS = re.compile(
     r"|fino a|al massimo|arrivare|in mente|per questo progetto|il primo anno|riservat\w*"
     r"|messo da parte|accantonat\w*|no maximo|em mente|para este projeto|o primeiro ano"
     r"|reservam\w*|reservad\w*|como maximo|en mente|para este proyecto|el primer ano"
-    r"|enintaan|korkeintaan|mielessa|tahan|tata varten|ensimmaiselle vuodelle|varaa\w*)\b"
+    r"|enintaan|korkeintaan|mielessa|tahan|tata varten|ensimmaiselle vuodelle|varaa\w*"
+    # approved, obtained, a ceiling, for this purchase, the real number
+    r"|approvat\w*|aprovad\w*|aprobad\w*|genehmigt|approuve\w*|hyvaksyt\w*|obtenu|obtained"
+    r"|got|bekommen|erhalten|ottenut[oi]|obtuvimos|conseguimos|conseguiu|saimme|tetto|techo"
+    r"|obergrenze|deckel|katto|cap|ceiling|max|for this purchase|fur diesen kauf|pour cet achat"
+    r"|per questo (?:acquisto|progetto)|para esta compra|tahan hankintaan|para isso|pra isso"
+    r"|para esto|per questo|pour ca|dafur|real number|final number|the number|in the pot"
+    r"|signed off|bis|pot|plafonn\w*|limite)\b"
 )
 # What a figure is when it is not the budget, named just before or after it.
 _DISTRACTOR_WORDS = re.compile(
@@ -47,10 +54,10 @@ _DISTRACTOR_WORDS = re.compile(
     r"|umsatz\w*|jahresumsatz|gehalt\w*|gehalter|bewertung|chiffre d'affaires|ca annuel"
     r"|fatturato|ricavi|stipendi\w*|palkka\w*"
     # the vendor's price, a quote, a licence fee
-    r"|price\w*|pricing|quote\w*|proposal|list|licen[cs]e\w*|per (?:seat|user|month|year)"
-    r"|preis\w*|angebot\w*|listenpreis|kostet|kosten|lizenz\w*|pro (?:nutzer|platz|monat)"
-    r"|prix|tarif\w*|devis|proposition|offre|coute|par (?:utilisateur|mois|an)"
-    r"|prezz\w*|listino|preventiv\w*|offerta|costa|licenz\w*|per utente|al mese"
+    r"|price\w*|pricing|quote\w*|proposal|list|licen[cs]e\w*|per (?:seat|user|licen[cs]e)"
+    r"|preis\w*|angebot\w*|listenpreis|kostet|kosten|lizenz\w*|pro (?:nutzer|platz|lizenz)"
+    r"|prix|tarif\w*|devis|proposition|offre|coute|par (?:utilisateur|licence|poste)"
+    r"|prezz\w*|listino|preventiv\w*|offerta|costa|licenz\w*|per utente"
     r"|hinta\w*|tarjou\w*|maksaa|preco|cotacao|proposta|custa|licenca|por usuario|precio"
     r"|cotizacion|propuesta|cuesta|licencia"
     # an approval threshold
@@ -58,19 +65,20 @@ _DISTRACTOR_WORDS = re.compile(
     r"|approvazione|hyvaksyn\w*|aprovacao|aprobacion"
     # the size of their own deals or orders
     r"|deal size|average (?:deal|order|contract)|ticket|auftragswert|warenkorb|panier moyen"
-    r"|valore medio|ticket medio|keskiostos)"
+    r"|valore medio|ticket medio|keskiostos)\b"
 )
 # An approval limit: "anything over fifty grand goes to the CFO", "ab 50.000 Euro muss ...".
 _OVER = re.compile(
     r"\b(?:over|above|more than|beyond|exceeding|uber|ab|mehr als|au-dela d[e']|au-dessus d[e']"
-    r"|plus de|depasse|oltre|sopra|piu di|yli|acima de|mais de|por encima de|mas de)\s*$"
+    r"|plus de|depasse|oltre|sopra|piu di|yli|acima de|mais de|por encima de|mas de)"
+    r"(?:\s+(?:the|i|le|les|la|los|las|os|as|die|den|de))?\s*$"
 )
 _APPROVAL_TALK = re.compile(
     r"\b(?:approv\w*|sign\w*|cfo|board|ceo|goes to|needs?|freigabe\w*|genehmig\w*|muss"
     r"|vorstand|geschaftsfuhr\w*|validation|valider|valide|daf|direction|approvazione|approva"
     r"|firma|hyvaksy\w*|aprova\w*|aprueba\w*|junta|diretoria|conselho|comit\w*|committee"
     r"|gremium|ausschuss|hallitu\w*|direzione|consiglio|cda|talousjohtaj\w*|toimitusjohtaj\w*"
-    r"|daf|pdg)\b"
+    r"|daf|pdg|conseil|verwaltungsrat|aufsichtsrat|geschaftsleitung|comite|direction)\b"
 )
 # The part of a larger programme: "500k in total, of which 80k for the sales tool".
 _PART_MARKER = re.compile(

@@ -24,15 +24,17 @@ _MULTIPLIERS = (
         r"|mln|mm|mn|m",
         Decimal(10) ** 6,
     ),
+    (r"crores?", Decimal(10) ** 7),
+    (r"lakhs?|lacs?", Decimal(10) ** 5),
     (r"thousand|grand|mil|mila|mille|tausend|tsd|tuhatta|tuhat|tonnia|tonni|k", Decimal(10) ** 3),
 )
 _MULTIPLIER = "|".join(f"(?:{words})" for words, _ in _MULTIPLIERS)
-_CODES = r"usd|eur|brl|gbp|mxn|ars|cop|clp|pen|cad|aud|chf|sek|nok|dkk"
-_PREFIX = rf"us\$|r\$|ca?\$|au?\$|mx\$|\$|€|£|(?:{_CODES})\b"
+_CODES = r"usd|eur|brl|gbp|mxn|ars|cop|clp|pen|cad|aud|chf|sek|nok|dkk|inr|zar"
+_PREFIX = rf"us\$|r\$|ca?\$|au?\$|mx\$|\$|€|£|₹|rs\.?|(?:{_CODES})\b"
 _SUFFIX = (
     r"(?:(?:canadian|australian) dollars?|dollars? (?:canadiens|australiens)|kanadische dollar"
     rf"|dollars?|dolares|dolar|dollari|bucks|euros?|euroa|reais|pounds?|pfund|sterline?|libras?"
-    rf"|pesos?|franken|francs? suisses?|franchi svizzeri|{_CODES})\b|€|\$"
+    rf"|pesos?|franken|francs?(?: suisses?)?|franchi svizzeri|rand|rupees?|soles|{_CODES})\b|€|\$|₹"
 )
 # Number words count only before a multiplier: "fifty thousand", never "fifty".
 _AMOUNT = (
@@ -88,6 +90,13 @@ _CURRENCIES = {
     "euro": "EUR",
     "euros": "EUR",
     "euroa": "EUR",
+    "rand": "ZAR",
+    "rupee": "INR",
+    "rupees": "INR",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "soles": "PEN",
     "pfund": "GBP",
     "sterlina": "GBP",
     "sterline": "GBP",

@@ -95,7 +95,11 @@ _PAIN = re.compile(
     r"|\b(?:manuell\w*|von hand|per hand|handisch|tabelle\w*|zweimal|doppelt|muhsam"
     r"|dauert ewig|nervig|manuellement|a la main|tableur\w*|deux fois|fastidieu\w*"
     r"|manualmente|a mano|fogli? (?:di calcolo|excel)|due volte|perdiamo tempo)\b"
-    r"|\b(?:nirgends|nowhere|nobody|nadie|ninguem|personne ne|nessuno|kukaan ei|forget|forgot"
+)
+# Words of trouble that make a sentence naming a capability a need ("the visits are written
+# down nowhere"); too common to make a need out of any sentence on their own ("before I forget").
+_TROUBLE = re.compile(
+    r"\b(?:nirgends|nowhere|nobody|nadie|ninguem|personne ne|nessuno|kukaan ei|forget|forgot"
     r"|vergess\w*|oubli\w*|dimentic\w*|esquec\w*|olvid\w*|unohtu\w*|errors?|fehler\w*"
     r"|erreurs?|error[ei]|erros?|errores|virhe\w*|wrong|falsch\w*|sbagliat\w*|errad[oa]s?"
     r"|chaos|caos|bagunca|desorden|sotku\w*|painful|schwierig|difficile|dificil|vaikea\w*"
@@ -322,7 +326,11 @@ def _mentions(
             continue
         if _DESCRIBES_BUSINESS.search(sentence.folded) and not _PAIN.search(sentence.folded):
             continue
-        marked = bool(_WANT.search(sentence.folded) or _PAIN.search(sentence.folded))
+        marked = bool(
+            _WANT.search(sentence.folded)
+            or _PAIN.search(sentence.folded)
+            or _TROUBLE.search(sentence.folded)
+        )
         if marked or _answers_need_question(reading, statement) or not sentence.is_question:
             for name in hits:
                 named.setdefault(name, statement)

@@ -6,7 +6,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 # Digits with optional thousands groups ("80,000", "80.000", "80 000") or a decimal part.
-NUMERAL = r"\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
+# Indian grouping too: "18,00,000" is eighteen lakh.
+NUMERAL = (
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
+    r"|\d+(?:[.,]\d+)?"
+)
 
 def _table(*lines: str) -> dict[str, int]:
     """`word=value` pairs, several per line."""
@@ -38,7 +42,8 @@ _UNITS = _table(
     "funfzig=50 sechzig=60 siebzig=70 achtzig=80 neunzig=90",
     # fr ("quatre-vingt" is handled where words are combined)
     "une=1 deux=2 trois=3 quatre=4 cinq=5 sept=7 huit=8 neuf=9 dix=10 douze=12 quinze=15",
-    "vingt=20 vingts=20 trente=30 quarante=40 cinquante=50 soixante=60",
+    "vingt=20 vingts=20 trente=30 quarante=40 cinquante=50 soixante=60 septante=70 huitante=80",
+    "octante=80 nonante=90",
     # it
     "due=2 quattro=4 cinque=5 sei=6 sette=7 otto=8 dieci=10 venti=20 trenta=30 quaranta=40",
     "tre=3 cinquanta=50 sessanta=60 settanta=70 ottanta=80 novanta=90 duecento=200 trecento=300",
@@ -119,6 +124,8 @@ def parse_number_words(text: str) -> tuple[Decimal, bool] | None:
             continue
         seen = True
         vague = vague or word in _VAGUE
+        if word in _HUNDREDS and total >= 100 and last < 100 and total % 100:
+            return None  # "three hundred and four hundred": two numbers, a range
         if word in _HUNDREDS:
             # "two hundred" multiplies the unit before it; "hundred and five" stands alone.
             if 10 <= total < 100 and total > last:  # "thirty-five hundred": 3,500

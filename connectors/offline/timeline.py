@@ -38,13 +38,27 @@ _BUYING = re.compile(
     r"|implementare|operativ\w*|in produzione|contratto|lanciare|kayttoon\w*|allekirjoit\w*"
     r"|sopimu\w*|tuotantoon|kaynnissa|running|ready|operational|rodando|pronto|listo|funzion\w*"
     r"|tourner|en place|bereit|einsatzbereit|valmis|want (?:it|this)|wollen (?:es|das)"
-    r"|voulons|vogliamo|queremos|haluamme|get (?:it|this) in|on board|go with|partir)\b"
+    r"|voulons|vogliamo|queremos|haluamme|get (?:it|this) in|on board|go with|partir"
+    r"|umstell\w*|umsteig\w*|wechsel\w*|switch\w*|passer|basculer|passare|cambiar|mudar"
+    r"|vaihta\w*|kayttoon|start using|starten|loslegen)\b"
+)
+# A deadline: "at the latest by the end of January" outranks "we could start in November".
+_DEADLINE = re.compile(
+    r"\b(?:at the latest|no later than|latest by|spatestens|au plus tard|al piu tardi"
+    r"|a mas tardar|no maximo|viimeistaan|mennessa|by|bis|d'ici|entro|hasta|ate|deadline)\b"
+)
+# An event the plan is tied to: "our kickoff is in April, I want to show it there".
+_EVENT = re.compile(
+    r"\b(?:kick-?off\w*|convention|convencao|convencion|seminar\w*|seminaire|summit|conference"
+    r"|fair|messe|salon|fiera|feria|tagung|offsite|launch|lancement|lancio|lanzamiento"
+    r"|black friday|board meeting|season|saison|stagione|temporada|sesonki)\b"
 )
 _WHEN_QUESTION = re.compile(
     r"\b(?:when|timeline|timing|timeframe|time frame|time horizon|how soon|how long|by when"
     r"|deadline|schedule|quando|prazo|cronograma|previsao|cuando|plazo|fecha|tiempos|milloin"
     r"|aikataulu\w*|wann|zeitplan|zeitrahmen|zeithorizont|quand|calendrier|delai\w*|echeance"
-    r"|horizon|tempistic\w*|scadenz\w*|tempi)\b"
+    r"|horizon|tempistic\w*|scadenz\w*|tempi|how (?:fast|quickly)|wie schnell|a quelle vitesse"
+    r"|quanto (?:prima|presto)|que tan pronto|quao rapido|kuinka nopeasti)\b"
 )
 # Money words: a time phrase beside them is the budget's period, not the buying date.
 _MONEY_TALK = re.compile(
@@ -102,11 +116,16 @@ def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
             # holidays, half the team is off in August" August is no plan.
             clause = clause_at(sentence.folded, when.start, when.end)
             deferred = bool(DEFERRAL.search(clause))
-            buying = bool(_BUYING.search(clause))
+            # A fronted "After the summer, when it is quieter, we want to switch" keeps its verb
+            # in the next clause; a long clause of its own does not.
+            near = clause if len(clause.split()) > 4 else sentence.folded
+            buying = bool(_BUYING.search(near) or _EVENT.search(clause))
+            if when.vague and len(sentence.folded.split()) <= 8:
+                buying = True  # "As soon as possible." is a plan on its own
             if money and not (buying or deferred):
                 continue  # "no budget this year": the budget's period
             strong = buying or deferred or short_answer
-            rank = 2 if buying or deferred else 1
+            rank = 3 if _DEADLINE.search(clause) else 2 if buying or deferred else 1
             if when.needs_context and not strong:
                 continue
             in_sentence.append(
@@ -116,7 +135,7 @@ def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
             )
         # One sentence, one plan: its first phrase ("within 3 months, ideally by Q2"), the
         # first said for buying when the sentence also mentions other dates.
-        in_sentence.sort(key=lambda c: (not c.strong, c.when.vague, c.when.start))
+        in_sentence.sort(key=lambda c: (not c.strong, -c.rank, c.when.vague, c.when.start))
         found.extend(in_sentence[:1])
     return found
 

@@ -173,6 +173,14 @@ _DATES = [
         + r",?\s+(?:de\s+)?(?P<year>20\d\d)\b"
     ),
 ]
+# "the first of April", "1. April", "April 1st", "1er avril": the next such day.
+_DAY_MONTH = re.compile(
+    r"\b(?:(?P<word>first|1st) of|(?P<day>\d{1,2})(?:st|nd|rd|th|er|°|\.)?(?:\s+of|\s+de)?)\s+"
+    + _MONTH
+    + r"(?!\s+(?:de\s+|of\s+)?20\d\d)"
+    r"|\b(?P<month2>january|february|march|april|june|july|august|september|october|november"
+    r"|december)\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+20\d\d)"
+)
 _BY_YEAR = re.compile(
     r"\b(?:by|until|before|in|ate|em|en|hasta|para|antes de|bis|vor|im jahr|avant|d'ici|entro"
     r"|nel|prima del|vuonna)\s+(?P<year>20\d\d)\b"
@@ -184,7 +192,7 @@ _SOON = re.compile(
     r"|schnellstmoglich|sofort|umgehend|des que possible|au plus vite|le plus tot possible"
     r"|tout de suite|il prima possibile|al piu presto|subito|quanto prima|pikaisesti"
     r"|viipymatta|le plus vite possible|plus vite possible|pour hier|for yesterday|gestern"
-    r"|per ieri|para ayer|para ontem|eilen)\b"
+    r"|per ieri|para ayer|para ontem|eilen|moglichst (?:bald|schnell)|am liebsten gestern)\b"
 )
 # "not this year" is no timeline, but "not until next year" is a later one (see cues.DEFERRAL).
 _DEFERRING_WORDS = r"until|till|before|antes|hasta|ate|vor|bevor|avant|prima|ennen"
@@ -217,6 +225,7 @@ _FISCAL = re.compile(
     r"|financial year)\b"
 )
 # "Start of the new fiscal year", "Beginn des neuen Geschäftsjahres".
+_MONTH_AFTER = re.compile(r"\W{1,3}(?:in |im |en |a |em |(?:the )?first of )?" + _MONTH)
 _FISCAL_START = re.compile(
     r"\b(?:start|beginning|begin|beginn|anfang|debut|inizio|alku\w*|inicio|comeco|principio)"
     r"\s+(?:\w+\s+){0,3}?(?:new|next|neue[ns]?|nachste[ns]?|nouvel|nouveau|prochain|nuovo"
@@ -329,13 +338,21 @@ _FISCAL_BEGINS = re.compile(
     r"\b(?:fiscal year|fy|financial year|geschaftsjahr\w*|exercice(?: fiscal)?|esercizio"
     r"|anno fiscale|tilikau\w*|ano fiscal)\s+(?:\w+\s+){0,4}?(?P<verb>starts?|begins?|beginnt"
     r"|startet|commence|debute|inizia|parte|alkaa|comeca|empieza|runs from|lauft von|va d[e']"
-    r"|va da|ends?|endet|termine|finisce|chiude|paattyy|termina)\s+(?:[\w.]+\s+){0,2}?" + _MONTH
+    r"|va da|runs|lauft|ends?|endet|termine|finisce|chiude|paattyy|termina)\s+(?:[\w.]+\s+){0,2}?"
+    + _MONTH
 )
 
 
 _FI_FISCAL_BEGINS = re.compile(
     r"\btilikau\w*\s+(?:\w+\s+)?alkaa\s+(?P<fi>" + "|".join(_FI_MONTHS) + ")"
 )
+
+
+_FISCAL_NEAR_MONTH = re.compile(
+    r"\b(?:fiscal year|financial year|geschaftsjahr\w*|exercice|esercizio|anno fiscale"
+    r"|ano fiscal)\W+(?:\w+\W+){0,12}?(?:first of |1st of |1 |1er |primo |1\. )?" + _MONTH
+)
+_FISCAL_END_WORDS = re.compile(r"\b(?:end|ends|ende|endet|fin|finit|fine|finisce|termina|closes)\b")
 
 
 def fiscal_year_start(folded: str) -> int:
@@ -345,7 +362,11 @@ def fiscal_year_start(folded: str) -> int:
         return _FI_MONTHS.index(finnish["fi"]) + 1
     match = _FISCAL_BEGINS.search(folded)
     if match is None:
-        return 1
+        # "New financial year. We reset targets on the first of July": the month said next.
+        loose = _FISCAL_NEAR_MONTH.search(folded)
+        if loose is None or _FISCAL_END_WORDS.search(loose.group()):
+            return 1
+        return _MONTH_NUMBER[loose["month"]]
     month = _MONTH_NUMBER[match["month"]]
     ends = match["verb"].startswith(("end", "termin", "finisce", "chiude", "paatty"))
     return month % 12 + 1 if ends else month
@@ -374,6 +395,13 @@ def find_when(
                 add(m, _by(date(int(m["year"]), month, int(m["day"])), stated_on), precision=4)
             except ValueError:
                 continue
+    for m in _DAY_MONTH.finditer(folded):
+        name = m["month"] or m["month2"]
+        day = 1 if m["word"] else int(m["day"] or m["day2"])
+        try:
+            add(m, _next_end(_MONTH_NUMBER[name], None, stated_on, day=day), precision=4)
+        except ValueError:
+            continue
     for m in _QUARTER.finditer(folded):
         if m["q"] or m["qw"]:
             month = 3 * (int(m["q"]) if m["q"] else _ordinal(m["qw"]))
@@ -385,7 +413,9 @@ def find_when(
             continue
         add(m, _next_end(month, m["year"], stated_on), precision=3)
     for m in _FISCAL_START.finditer(folded):
-        add(m, _next_end(fiscal_start, None, stated_on, day=1), precision=3)
+        named = _MONTH_AFTER.match(folded, m.end())  # "the next financial year, April"
+        start = _MONTH_NUMBER[named["month"]] if named else fiscal_start
+        add(m, _next_end(start, None, stated_on, day=1), precision=3)
     for m in _AFTER_SUMMER.finditer(folded):
         add(m, _next_end(9, None, stated_on, day=15), precision=3)
     for m in _BY_MONTH.finditer(folded):

@@ -93,7 +93,7 @@ def test_portuguese_discovery_call() -> None:
     )
     assert extraction.fields[Criterion.AUTHORITY].confidence == 0.8  # said, not in a label
     assert answers.need.level is NeedLevel.FULL
-    assert answers.timeline.months == Decimal("3.68")  # end of next quarter, from 10 March
+    assert answers.timeline.months == Decimal("3.00")  # "em 3 meses no máximo": the deadline
     assert answers.budget.evidence[0].start_ms == 16_500
     _assert_verbatim(extraction, transcript)
 
