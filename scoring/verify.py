@@ -22,6 +22,7 @@ from scoring.bant import BantAnswers, Criterion
 from scoring.evidence import Evidence
 from scoring.extraction import Extraction, FieldResult, FieldStatus, Flag, FlagKind
 from scoring.transcript import Transcript
+from scoring.undecided import withhold_undecided
 
 # Characters that vanish rather than separate words: apostrophes, so "don't" matches "dont".
 _VANISHING = frozenset("'’‘ʼ`´")
@@ -222,6 +223,7 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
 
     Adds UNVERIFIED_EVIDENCE for quotes not found (or a value without quotes), AMBIGUOUS for
     criteria the extractor found ambiguous, LOW_CONFIDENCE for a stated criterion below 0.5.
+    An ambiguous criterion's value is withheld as a reviewer's choice (`scoring.undecided`).
     Running it twice gives the same result.
     """
     checked = _check_all(extraction.answers, TranscriptIndex(transcript))
@@ -256,6 +258,7 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
                 criterion,
                 f"{criterion.value}: confidence {field.confidence:.2f} is below {_LOW_CONFIDENCE}",
             )
-    return extraction.model_copy(
+    verified = extraction.model_copy(
         update={"answers": _answers(extraction.answers, checked), "fields": fields, "flags": flags}
     )
+    return withhold_undecided(verified)

@@ -215,8 +215,8 @@ class _Person:
     def engaged(self, most_turns: int) -> bool:
         """Saying hello, talking about the weather and leaving is not taking part in the
         purchase; on a call too short for anyone to say much, whoever speaks takes part."""
-        if most_turns < _ENGAGED_TURNS:
-            return True
+        if most_turns < _ENGAGED_TURNS or self.turns == most_turns:
+            return True  # a short call, or the prospect who does most of the talking
         return self.turns >= _ENGAGED_TURNS and self.about_purchase >= _ENGAGED_STATEMENTS
 
 

@@ -15,7 +15,10 @@ from connectors.offline.language import detect_language
 from connectors.offline.need import find_need
 from connectors.offline.reading import Finding, Reading
 from connectors.offline.timeline import find_timeline
-from scoring.bant import BantAnswers, Criterion
+from scoring.bant import (
+    BantAnswers,
+    Criterion,
+)
 from scoring.extraction import (
     Extraction,
     ExtractionContext,

@@ -50,7 +50,8 @@ def test_an_override_rescores_writes_back_and_audits(client: TestClient, seeded:
         event = list_audit(session, lead_id=1, kind="review_override")[0]
         assert latest_extraction(session, 1).extractor == "reviewer"
     assert (event.actor, event.reason) == ("rita", "confirmed by email")
-    assert event.before["budget"]["amount"] == "40000" and event.after["score"] == 95
+    # The ambiguous $40,000 was withheld (unknown) until the reviewer decided.
+    assert event.before["budget"]["amount"] is None and event.after["score"] == 95
 
 
 def test_an_ambiguous_criterion_offers_the_candidates_heard_in_the_call(
