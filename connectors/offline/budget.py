@@ -78,7 +78,9 @@ _APPROVAL_TALK = re.compile(
     r"|vorstand|geschaftsfuhr\w*|validation|valider|valide|daf|direction|approvazione|approva"
     r"|firma|hyvaksy\w*|aprova\w*|aprueba\w*|junta|diretoria|conselho|comit\w*|committee"
     r"|gremium|ausschuss|hallitu\w*|direzione|consiglio|cda|talousjohtaj\w*|toimitusjohtaj\w*"
-    r"|daf|pdg|conseil|verwaltungsrat|aufsichtsrat|geschaftsleitung|comite|direction)\b"
+    r"|daf|pdg|conseil|verwaltungsrat|aufsichtsrat|geschaftsleitung|comite|direction"
+    r"|amministrator\w*|administrat\w*|direttor\w*|director\w*|directeur\w*|diretor\w*|boss"
+    r"|chef\w*|owner|inhaber\w*|titolare|dono|dueno|omistaja\w*)\b"
 )
 # The part of a larger programme: "500k in total, of which 80k for the sales tool".
 _PART_MARKER = re.compile(

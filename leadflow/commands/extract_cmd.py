@@ -27,7 +27,7 @@ from leadflow.store.llm_calls import get_llm_call
 from leadflow.wiring import EXTRACTORS, pick
 from scoring.bant import Criterion
 from scoring.config import default_config, load_config
-from scoring.extraction import Extraction, ExtractionContext
+from scoring.extraction import Extraction, ExtractionContext, FieldStatus
 from scoring.transcript import Participant, Side
 from scoring.verify import apply_verification
 
@@ -143,8 +143,11 @@ def extraction_table(extraction: Extraction) -> Table:
     for criterion in Criterion:
         field = extraction.fields[criterion]
         answer = getattr(extraction.answers, criterion.value)
+        value = describe(criterion, answer)
+        if field.status is not FieldStatus.FOUND and field.candidates:
+            value += "\nchoices: " + "; ".join(c.label for c in field.candidates)
         table.add_row(criterion.value, field.status.value, f"{field.confidence:.2f}",
-                      describe(criterion, answer), _evidence_lines(answer))
+                      value, _evidence_lines(answer))
     return table
 
 
