@@ -653,3 +653,17 @@ def test_a_decided_budget_offers_only_its_own_figure() -> None:
     field = extraction.fields[Criterion.BUDGET]
     assert field.status is FieldStatus.FOUND
     assert [c.value for c in field.candidates] == ["120000 USD"]
+
+
+def test_needs_the_vendor_says_it_does_not_cover_count_against_the_fit() -> None:
+    covered = _call(
+        "What do you need?",
+        "We need lead qualification automated and proper reporting dashboards.",
+    )
+    declined = _call(
+        "What do you need?",
+        "We need lead qualification automated and proper reporting dashboards.",
+        "Payroll and expense claims are not something we do, I'm afraid.",
+    )
+    assert _extract(covered).answers.need.level is NeedLevel.FULL
+    assert _extract(declined).answers.need.level is NeedLevel.PARTIAL
