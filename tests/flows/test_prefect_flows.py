@@ -33,7 +33,8 @@ def test_the_server_is_reused_not_started_twice(prefect_server: str, tmp_path: P
 async def _task_run_names(flow_run_id: object, expected: int) -> list[str]:
     """Task-run names of a flow run, once the server has ingested them (it does so from events)."""
     names: list[str] = []
-    for _ in range(120):
+    # Up to a minute: on a loaded machine the server ingests task-run events slowly.
+    for _ in range(240):
         names = await _read_task_run_names(flow_run_id)
         if len(names) >= expected:
             break
