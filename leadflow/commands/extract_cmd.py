@@ -26,7 +26,7 @@ from leadflow.store import Store
 from leadflow.store.llm_calls import get_llm_call
 from leadflow.wiring import EXTRACTORS, pick
 from scoring.bant import Criterion
-from scoring.config import default_config, load_config
+from scoring.config import load_config
 from scoring.extraction import Extraction, ExtractionContext, FieldStatus
 from scoring.transcript import Participant, Side
 from scoring.verify import apply_verification
@@ -167,7 +167,7 @@ def eval_extraction_command(
     """Tier and exact accuracy, decided precision, review rate, error of the total, evidence."""
     settings = settings_of(ctx)
     cases = load_gold_dir(gold_dir)
-    config = load_config(config_file) if config_file is not None else default_config()
+    config = load_config(config_file) if config_file is not None else None
     # No cache: every gold case is really extracted, so time and tokens are real.
     extractor = build_extractor(settings, offline=offline, model=model, use_cache=False)
     results = [evaluate_case(extractor, case, gold_dir) for case in cases]

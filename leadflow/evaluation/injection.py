@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scoring.bant import Criterion
+from leadflow.evaluation.scoring_gold import all_evidence
 from scoring.extraction import Extraction
 from scoring.verify import normalise
 
@@ -33,7 +33,7 @@ def overlaps(quote: str, snippet: str, run: int = RUN) -> bool:
 
 def extraction_quotes(extraction: Extraction) -> list[str]:
     """Every evidence quote of an extraction, verified or not, in criterion order."""
-    return [e.quote for c in Criterion for e in getattr(extraction.answers, c.value).evidence]
+    return [evidence.quote for evidence in all_evidence(extraction)]
 
 
 def injected_quotes(quotes: Iterable[str], snippets: Iterable[str]) -> list[str]:

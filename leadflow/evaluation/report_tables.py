@@ -9,7 +9,9 @@ from typing import Any
 
 from rich.table import Table
 
-_AMBIGUOUS = "ambiguous"
+from scoring.extraction import FieldStatus
+
+_AMBIGUOUS = FieldStatus.AMBIGUOUS.value
 
 
 def _pct(value: float | None) -> str:
@@ -61,7 +63,7 @@ def overall_lines(report: dict[str, Any]) -> list[str]:
 
 def _cell(row: dict[str, Any]) -> str:
     expected = "?" if row["expected"] == _AMBIGUOUS else row["expected_tier"]
-    found = f"? {row['found_tier']}" if row["found"] == _AMBIGUOUS else row["found_tier"]
+    found = "?" if row["found"] == _AMBIGUOUS else row["found_tier"]
     if row["tier_correct"]:
         return f"{expected}\n→ {found}"
     return f"{expected}\n[red]→ ✗ {found}[/]"
@@ -71,8 +73,7 @@ def cases_table(report: dict[str, Any]) -> Table:
     """One row per case: expected and found tier of each criterion, both totals, review."""
     table = Table(title="tiers per case",
                   caption="each criterion: expected tier, → found tier; ✗ wrong tier; "
-                          "? ambiguous: sent to review (gold: unknown, the last tier; "
-                          "found: its candidate's tier, as the chain scores it)")
+                          "? ambiguous: unknown (the last tier) until a reviewer decides")
     criteria = list(report["criteria"])
     for column in ("case", "lang.", *criteria, "total", "review"):
         table.add_column(column, justify="right" if column == "total" else "left")

@@ -31,8 +31,6 @@ from scoring.config import ScoringConfig, default_config
 from scoring.extraction import FieldStatus
 from scoring.verify import apply_verification
 
-__all__ = ["CaseResult", "evaluate_case", "summarise"]
-
 
 def evaluate_case(extractor: Extractor, case: GoldCase, folder: Path) -> CaseResult:
     """Extract one gold transcript and compare; an extraction error is kept, not raised."""
@@ -56,6 +54,7 @@ def evaluate_case(extractor: Extractor, case: GoldCase, folder: Path) -> CaseRes
         result.error = str(exc)
         result.outcomes = {c: CriterionOutcome(case.expected.field(c).status,
                                                FieldStatus.ABSENT, False) for c in Criterion}
+        result.found_answers = found_answers(None, case.call_date)
         return result
     result.seconds = time.perf_counter() - started
     extraction = apply_verification(extraction, transcript)

@@ -2,8 +2,8 @@
 
 Both sides are scored by the scoring engine under one evaluation config. A gold criterion that
 is not `found` (ambiguous or absent) is an unknown answer and scores the last tier, as scoring
-treats an unknown answer; an extraction's ambiguous criterion keeps its candidate value, which
-is what the chain scores while the lead waits for review. Budgets compare at face value: the
+treats an unknown answer; so does an extraction's ambiguous criterion, whose value verification
+withholds as a reviewer's choice, as in the chain. Budgets compare at face value: the
 evaluation config counts a currency that the config cannot convert 1:1, so a labelled set means
 the same under any exchange rate (scoring itself still treats such a budget as unknown).
 """
@@ -18,7 +18,7 @@ from decimal import Decimal
 from leadflow.evaluation.gold import GoldCase
 from scoring.bant import BantAnswers, Criterion
 from scoring.config import ScoringConfig
-from scoring.engine import Component, Scorer, compile_scorer
+from scoring.engine import Score, compile_scorer
 from scoring.extraction import Extraction, FieldStatus
 
 
@@ -38,9 +38,9 @@ def expected_answers(case: GoldCase) -> BantAnswers:
 def found_answers(extraction: Extraction | None, call_date: date | None) -> BantAnswers:
     """An extraction's answers as the chain scores them (None: all unknown).
 
-    An ambiguous criterion keeps its candidate value: the chain scores it that way while the
-    lead waits for review, so that is the number a rep sees. Date timelines count from
-    `call_date`, the gold case's, whatever the extractor was told.
+    Taken as they are: verification has already withheld an ambiguous value as a reviewer's
+    choice (`scoring.undecided`), so it scores as unknown, as in the chain. Date timelines
+    count from `call_date`, the gold case's, whatever the extractor was told.
     """
     if extraction is None:
         return BantAnswers(stated_on=call_date)
@@ -67,31 +67,31 @@ def face_value_config(config: ScoringConfig, currencies: Iterable[str]) -> Scori
 class ScoreOutcome:
     """One case scored twice: from its gold answers (expected) and from the extraction (found)."""
 
-    expected: tuple[Component, ...]  # budget, authority, need, timeline
-    found: tuple[Component, ...]
-    expected_total: int
-    found_total: int
+    expected: Score
+    found: Score
+
+    @property
+    def expected_total(self) -> int:
+        return self.expected.total
+
+    @property
+    def found_total(self) -> int:
+        return self.found.total
 
     def tier_correct(self, criterion: Criterion) -> bool:
         """The found answer lands in the expected tier."""
-        index = list(Criterion).index(criterion)
-        return self.expected[index].tier_index == self.found[index].tier_index
+        return self.expected.component(criterion).tier_index == (
+            self.found.component(criterion).tier_index
+        )
 
     def tiers(self, criterion: Criterion) -> tuple[str, str]:
         """(expected, found) tier labels of one criterion."""
-        index = list(Criterion).index(criterion)
-        return self.expected[index].tier, self.found[index].tier
+        return self.expected.component(criterion).tier, self.found.component(criterion).tier
 
     @property
     def total_error(self) -> int:
         """|expected total - found total|."""
         return abs(self.expected_total - self.found_total)
-
-
-def score_outcome(expected: BantAnswers, found: BantAnswers, scorer: Scorer) -> ScoreOutcome:
-    """Score both answer sets with `scorer` (compiled from the evaluation config)."""
-    want, got = scorer.score(expected), scorer.score(found)
-    return ScoreOutcome(want.components, got.components, want.total, got.total)
 
 
 def score_outcomes(
@@ -100,4 +100,6 @@ def score_outcomes(
     """Each (expected, found) pair scored under `config` at face value, and the config used."""
     evaluation = face_value_config(config, budget_currencies(a for pair in pairs for a in pair))
     scorer = compile_scorer(evaluation)
-    return [score_outcome(expected, found, scorer) for expected, found in pairs], evaluation
+    expected = scorer.score_many(want for want, _ in pairs)
+    found = scorer.score_many(got for _, got in pairs)
+    return [ScoreOutcome(*both) for both in zip(expected, found, strict=True)], evaluation

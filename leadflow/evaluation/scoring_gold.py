@@ -10,6 +10,7 @@ from typing import Any
 from leadflow.evaluation.gold import GoldCase
 from scoring.bant import Criterion
 from scoring.compare import answer_key
+from scoring.evidence import Evidence
 from scoring.extraction import Extraction, FieldStatus
 
 # Months within half a month are the same timeline ("in 3 months" vs "by June 1st").
@@ -66,7 +67,12 @@ def compare(case: GoldCase, extraction: Extraction) -> dict[Criterion, Criterion
     return outcomes
 
 
+def all_evidence(extraction: Extraction) -> list[Evidence]:
+    """Every evidence quote of an extraction, verified or not, in criterion order."""
+    return [e for c in Criterion for e in getattr(extraction.answers, c.value).evidence]
+
+
 def evidence_counts(extraction: Extraction) -> tuple[int, int]:
     """(verified quotes, all quotes) of an extraction."""
-    quotes = [e for c in Criterion for e in getattr(extraction.answers, c.value).evidence]
+    quotes = all_evidence(extraction)
     return sum(1 for e in quotes if e.verified), len(quotes)

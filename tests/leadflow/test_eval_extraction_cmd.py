@@ -5,40 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
-from leadflow.commands import extract_cmd
-from leadflow.console import AppState
 from leadflow.errors import ConfigError
 from leadflow.evaluation.gold import load_gold_dir, write_gold_case
+from tests.leadflow.conftest import GOLD, ROOT
 
-ROOT = Path(__file__).parents[2]
-GOLD = ROOT / "examples" / "gold"
 MEASURES = {"tier_accuracy", "accuracy", "decided_precision", "decided", "precision", "recall",
             "found", "expected_found"}
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = AppState()
-
-    extract_cmd.register(app)
-    return app
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)  # no stray .env; nothing may land in a store
-    for name in ("LEADFLOW_LLM__BASE_URL", "LEADFLOW_EXTRACTOR", "LEADFLOW_DATA_DIR",
-                 "LEADFLOW_SCORING_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    return CliRunner()
 
 
 def test_json_carries_tiers_decided_precision_review_mae_and_injection(

@@ -11,34 +11,11 @@ import typer
 from typer.testing import CliRunner
 
 from leadflow.commands import extract_cmd
-from leadflow.console import AppState
 from leadflow.errors import InputError
 from leadflow.evaluation.gold import GoldCase, load_gold_dir, write_gold_case
 from leadflow.settings import Settings
 from scoring.transcript import Side
-
-ROOT = Path(__file__).parents[2]
-GOLD = ROOT / "examples" / "gold"
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = AppState()
-
-    extract_cmd.register(app)
-    return app
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)  # no stray .env; the store lands in tmp_path
-    for name in ("LEADFLOW_LLM__BASE_URL", "LEADFLOW_EXTRACTOR", "LEADFLOW_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    return CliRunner()
+from tests.leadflow.conftest import GOLD
 
 
 @pytest.mark.parametrize("file", ["en-strong.txt", "en-range.vtt", "fi-captions.srt",
