@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.bant import BantAnswers, Criterion
-from scoring.transcript import Participant, Transcript, TranscriptMetadata
+from scoring.transcript import Participant, Transcript, name_key
 
 
 class FieldStatus(StrEnum):
@@ -87,8 +86,7 @@ class ExtractionContext(BaseModel):
         matched by name (ignoring case and accents) or email keeps the context's values and
         takes the file's only where the context has a gap; others are added after them.
         """
-        # `Transcript.metadata` is optional: formats without a header have none.
-        metadata: TranscriptMetadata | None = getattr(transcript, "metadata", None)
+        metadata = transcript.metadata  # None: the file said nothing besides the turns
         if metadata is None:
             return self
         participants = merge_participants(self.participants, metadata.participants)
@@ -98,19 +96,12 @@ class ExtractionContext(BaseModel):
         return self.model_copy(update={"call_date": call_date, "participants": participants})
 
 
-def _name_key(name: str) -> str:
-    """A name compared as people read it: "JOÃO  Çelik" and "joao celik" are one person."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().split())
-
-
 def _same_person(one: Participant, other: Participant) -> bool:
     # Either is enough: a file often has a name and no address, or the address of an alias
     # beside the name the chain knows.
     if one.email and other.email and one.email.strip().casefold() == other.email.strip().casefold():
         return True
-    return _name_key(one.name) == _name_key(other.name)
+    return name_key(one.name) == name_key(other.name)
 
 
 def merge_participants(

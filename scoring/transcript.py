@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import date
 from enum import StrEnum
 
@@ -14,6 +15,13 @@ class Side(StrEnum):
 
     VENDOR = "vendor"
     PROSPECT = "prospect"
+
+
+def name_key(name: str) -> str:
+    """A name compared as people read it: "JOÃO  Çelik" and "joao celik" are one person."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
 
 class Participant(BaseModel):
@@ -53,11 +61,11 @@ class Segment(BaseModel):
     title: str | None = None
     company: str | None = None
 
-
-def _label(segment: Segment) -> str:
-    """`Name`, or `Name (Title, Company)` when known, so a quoted title is in the text."""
-    details = ", ".join(part for part in (segment.title, segment.company) if part)
-    return f"{segment.speaker} ({details})" if details else segment.speaker
+    @property
+    def label(self) -> str:
+        """`Name`, or `Name (Title, Company)` when known, so a quoted title is in the text."""
+        details = ", ".join(part for part in (self.title, self.company) if part)
+        return f"{self.speaker} ({details})" if details else self.speaker
 
 
 class Transcript(BaseModel):
@@ -78,7 +86,7 @@ class Transcript(BaseModel):
     @property
     def text(self) -> str:
         """The full text that evidence offsets refer to."""
-        return "\n".join(f"{_label(segment)}: {segment.text}" for segment in self.segments)
+        return "\n".join(f"{segment.label}: {segment.text}" for segment in self.segments)
 
     def content_hash(self) -> str:
         """sha256 of `text`: identifies the transcript in cache keys and extraction records."""
@@ -89,7 +97,7 @@ class Transcript(BaseModel):
         spans: list[tuple[int, int]] = []
         position = 0
         for segment in self.segments:
-            start = position + len(_label(segment)) + 2
+            start = position + len(segment.label) + 2
             end = start + len(segment.text)
             spans.append((start, end))
             position = end + 1

@@ -13,7 +13,6 @@ unverified) and is flagged, so an answer a transcript tried to inject cannot sco
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +26,6 @@ from scoring.undecided import withhold_undecided
 # Characters that vanish rather than separate words: apostrophes, so "don't" matches "dont".
 _VANISHING = frozenset("'’‘ʼ`´")
 _LOW_CONFIDENCE = 0.5
-_DETAILS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 
 
 @lru_cache(maxsize=4096)
@@ -92,18 +90,14 @@ class TranscriptIndex:
         needle, _ = normalise(quote)
         if not needle or not self.transcript.segments:
             return None
-        # A speaker quoted with the label's details, "Ana (CFO, Acme)", is the speaker "Ana".
-        wanted = (
-            {name.casefold().strip() for name in (speaker, _DETAILS.sub("", speaker))}
-            if speaker
-            else None
-        )
+        wanted = speaker.casefold().strip() if speaker else None
         first: tuple[int, int] | None = None
         at = self.normalised.find(needle)
         while at != -1:
             span = (self._origin[at], self._origin[at + len(needle) - 1] + 1)
-            said_by = self.transcript.segments[self.segment_at(span[0])].speaker
-            if wanted is None or said_by.casefold().strip() in wanted:
+            said_by = self.transcript.segments[self.segment_at(span[0])]
+            # A quote may name the speaker as the label does: "Ana (CFO, Acme)" is "Ana".
+            if wanted is None or wanted in {n.casefold() for n in (said_by.speaker, said_by.label)}:
                 return self._widen(span, quote)
             first = first or span
             at = self.normalised.find(needle, at + 1)

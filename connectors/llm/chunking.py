@@ -42,12 +42,12 @@ class Chunk:
 
 
 def _segment_tokens(segment: Segment) -> int:
-    return estimate_tokens(f"{segment.speaker}: {segment.text}\n")
+    return estimate_tokens(f"{segment.label}: {segment.text}\n")
 
 
 def _split_long(segment: Segment, budget: int) -> list[Segment]:
     """A segment longer than a chunk, cut at spaces into pieces that fit."""
-    limit = max(int(budget * CHARS_PER_TOKEN) - len(segment.speaker) - 3, 100)
+    limit = max(int(budget * CHARS_PER_TOKEN) - len(segment.label) - 3, 100)
     pieces: list[Segment] = []
     text = segment.text
     while text:

@@ -153,16 +153,16 @@ def _own_titles(statement: Statement, others: frozenset[str] = frozenset()) -> l
     self_marker = _YOU if len(statement.quotes) > 1 else _SELF
     found: list[tuple[int, int, AuthorityLevel]] = []
     for match in _TITLE.finditer(sentence.folded):
-        index = next(int(name[1:]) for name, value in match.groupdict().items() if value)
+        level = _level(match)
         start, end = _span(sentence.text, sentence.folded, match)
         if found and not sentence.folded[found[-1][1] : match.start()].strip():
             # "assistant manager", "associate director": one title, named by its last word.
-            found[-1] = (found[-1][0], end, _TITLES[index][0])
+            found[-1] = (found[-1][0], end, level)
         elif (marker := self_marker.search(sentence.folded[: match.start()][-80:])) and not (
             _OF_SOMEONE_ELSE.search(marker.group())
             and _names_someone(sentence.folded[: match.start()], others)
         ):
-            found.append((start, end, _TITLES[index][0]))
+            found.append((start, end, level))
     if not found and len(statement.quotes) == 1:
         # "I run sales here", "ich leite den Verkauf": heading a function is a director's job.
         for match in _HEADS.finditer(sentence.folded):
@@ -185,12 +185,16 @@ _HEADS = re.compile(
 )
 
 
+def _level(match: re.Match[str]) -> AuthorityLevel:
+    """The level of a `_TITLE` match: its one named group says which tier of `_TITLES`."""
+    assert match.lastgroup is not None
+    return _TITLES[int(match.lastgroup[1:])][0]
+
+
 def title_level(title: str) -> AuthorityLevel:
     """The level a job title names ("Vertriebsleiterin DACH" -> vp_director), else unknown."""
     match = _TITLE.search(fold(title))
-    if match is None:
-        return _L.UNKNOWN
-    return next(_TITLES[int(n[1:])][0] for n, v in match.groupdict().items() if v)
+    return _L.UNKNOWN if match is None else _level(match)
 
 
 @dataclass
@@ -244,7 +248,12 @@ def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
     """Titles a colleague gives a speaker: "this is Maria, our CFO", "Andrea Brambilla, il
     nostro direttore finanziario", "this is my boss, Dana, she's our COO", or "Das ist Maria
     Pölzl. Sie ... ist Geschäftsführerin" (the next sentence, about her)."""
-    firsts = {name.split()[0].lower(): name for name in people if name.split()}
+    # Each person's first name, folded, and where it stands as a word.
+    firsts = {
+        fold(name.split()[0]): (name, re.compile(rf"\b{re.escape(fold(name.split()[0]))}\b"))
+        for name in people
+        if name.split()
+    }
     introduced: str | None = None  # whom the previous sentence of this turn introduced
     previous: Sentence | None = None
     for statement in reading.statements:
@@ -259,10 +268,11 @@ def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
             if match is not None:
                 _credit(people[introduced], statement, match, pronoun.end())
         introduced = None
-        for first, name in firsts.items():
-            if first in (sentence.speaker.split() or [""])[0].lower():
+        speaking = fold((sentence.speaker.split() or [""])[0])
+        for first, (name, said) in firsts.items():
+            if first in speaking:
                 continue
-            for found in re.finditer(rf"\b{re.escape(fold(first))}\b", lowered):
+            for found in said.finditer(lowered):
                 after = _SURNAME.match(lowered, found.end())
                 at = after.end() if after else found.end()
                 intro = _INTRO.match(lowered, at)
@@ -275,9 +285,8 @@ def _introductions(reading: Reading, people: dict[str, _Person]) -> None:
 
 def _credit(person: _Person, statement: Statement, match: re.Match[str], floor: int) -> None:
     sentence = statement.sentence
-    index = next(int(n[1:]) for n, v in match.groupdict().items() if v)
     start, end = _span(sentence.text, sentence.folded, match, floor)
-    person.said.append(_Title(statement, _TITLES[index][0], sentence.text[start:end]))
+    person.said.append(_Title(statement, _level(match), sentence.text[start:end]))
 
 
 _SURNAME = re.compile(r"\s+[a-z][\w'-]+(?=\s*[,(-])")
@@ -308,6 +317,7 @@ def _people(reading: Reading) -> dict[str, _Person]:
         fold(p.name): p.title for p in reading.participants if p.title and p.side is not Side.VENDOR
     }
     seen_turns: set[int] = set()
+    text = reading.transcript.text  # joined once: a label title counts only if it is shown
     for sentence in pool:
         person = people.setdefault(sentence.speaker, _Person(sentence.speaker))
         if not sentence.injected and _PURCHASE.search(sentence.folded):
@@ -316,8 +326,8 @@ def _people(reading: Reading) -> dict[str, _Person]:
             seen_turns.add(sentence.segment_index)
             person.turns += 1
             segment = reading.transcript.segments[sentence.segment_index]
-            label = getattr(segment, "title", None) or titles.get(fold(sentence.speaker))
-            if label and person.label is None and label in reading.transcript.text:
+            label = segment.title or titles.get(fold(sentence.speaker))
+            if label and person.label is None and label in text:
                 person.label = (label, title_level(label))
     names = {fold(s.speaker).split()[0] for s in reading.sentences if s.speaker.split()}
     for statement in reading.statements:

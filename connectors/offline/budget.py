@@ -163,10 +163,7 @@ class _Candidate:
 def _talks_budget(reading: Reading, statement: Statement) -> bool:
     if _BUDGET_WORDS.search(statement.sentence.folded):
         return True
-    return any(
-        s.is_question and (_BUDGET_WORDS.search(s.folded) or _MONEY_QUESTION.search(s.folded))
-        for s in reading.previous_turn(statement.sentence)
-    )
+    return reading.asked(statement.sentence, _BUDGET_WORDS, _MONEY_QUESTION)
 
 
 def _distractor(folded: str, money: Money) -> bool:
@@ -242,7 +239,7 @@ def _default_currency(reading: Reading, language: str | None) -> tuple[str | Non
     )
     if said:
         return said.most_common(1)[0][0], True
-    text = " ".join(sentence.folded for sentence in reading.sentences)
+    text = reading.folded
     if _PESO.search(text):
         return next((code for where, code in _PESOS if where.search(text)), "MXN"), True
     if re.search(r"\btonni(?:a|n)?\b", text):
@@ -263,10 +260,7 @@ def _evasive(reading: Reading) -> Finding:
     """A budget question answered without a figure ("it depends"): discussed, so ambiguous."""
     for statement in reading.statements:
         folded = statement.sentence.folded
-        asked = any(
-            s.is_question and (_BUDGET_WORDS.search(s.folded) or _MONEY_QUESTION.search(s.folded))
-            for s in reading.previous_turn(statement.sentence)
-        )
+        asked = reading.asked(statement.sentence, _BUDGET_WORDS, _MONEY_QUESTION)
         if (EVASIVE.search(folded) or HEDGE.search(folded)) and (
             asked or _BUDGET_TOPIC.search(folded)
         ):

@@ -32,14 +32,6 @@ EVASIVE = re.compile(
     r"|ca depend|cela depend|pas presse|on verra|je ne sais pas|prima o poi|non (?:ancora )?"
     r"(?:definito|deciso|fissato|stabilito)|dipende|nessuna fretta|non so|non lo so)\b"
 )
-# A speaker correcting themselves: the corrected figure replaces a hedged earlier one.
-CORRECTION = re.compile(
-    r"\b(?:actually|correction|sorry|i mean|to be precise|confirmed|i checked|na verdade"
-    r"|corrigindo|desculp\w*|quer dizer|confirm\w*|perdon|corrijo|en realidad|mejor dicho"
-    r"|approved|aprovad[oa]|aprobad[oa]|eigentlich|korrektur|genauer gesagt|bestatigt"
-    r"|freigegeben|en fait|pardon|plutot|je corrige|confirme|valide|in realta|anzi|correggo"
-    r"|confermat[oa]|approvat[oa]|itse asiassa|tarkemmin|vahvistettu|hyvaksytty)\b"
-)
 # "Not until next year", "only from March": a later timeline, not a negated one.
 DEFERRAL = re.compile(
     r"\b(?:not|no|nao|never|won'?t|isn'?t|aren'?t)\s+(?:\w+\s+)?(?:until|till|before|antes"

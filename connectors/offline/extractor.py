@@ -45,7 +45,7 @@ class OfflineExtractor:
         context = context.with_transcript(transcript)
         reading = Reading(transcript, context.participants)
         language = (
-            detect_language(" ".join(s.folded for s in reading.sentences))
+            detect_language(reading.folded)
             or transcript.language
             or context.language_hint
         )

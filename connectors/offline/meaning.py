@@ -12,6 +12,7 @@ meeting" from matching "meeting scheduling" while "nothing syncs with the CRM" m
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from connectors.offline.reading import fold
 
@@ -195,15 +196,12 @@ _CONTAINS = (
     ("kein netz", "offline"),
     ("provvigion", "commission"),
     ("palkkio", "commission"),
-    ("quota", "quota"),
     ("cuota", "quota"),
     ("zielvorgab", "quota"),
-    ("leaderboard", "leaderboard"),
     ("rangliste", "leaderboard"),
     ("classifica", "leaderboard"),
     ("classement", "leaderboard"),
     ("coaching", "coaching"),
-    ("scorecard", "coaching"),
     ("schulung", "coaching"),
     ("formation", "coaching"),
     ("formazione", "coaching"),
@@ -233,9 +231,6 @@ _CONTAINS = (
     ("asign", "assign"),
     ("atribu", "assign"),
     ("distribu", "assign"),
-    ("besucher", "visitor"),
-    ("visiteur", "visitor"),
-    ("visitator", "visitor"),
     ("kavija", "visitor"),
     ("risiko", "risk"),
     ("risque", "risk"),
@@ -278,7 +273,6 @@ _CONTAINS = (
     ("enriquec", "enrich"),
     ("provision", "commission"),
     ("commission", "commission"),
-    ("provvigion", "commission"),
     ("provisio", "commission"),
     ("comiss", "commission"),
     ("comision", "commission"),
@@ -311,13 +305,11 @@ _PREFIX_GLOSSARY = (
     ("ranking", "scoring"),
     ("qualif", "scoring"),
     ("calific", "scoring"),
-    ("liidi", "lead"),
     ("pisteyt", "scoring"),
     ("integraat", "integrat"),
     ("kokou", "meeting"),
     ("palaveri", "meeting"),
     ("aikatau", "schedul"),
-    ("puhelu", "call"),
     ("litteroi", "transcri"),
     ("raport", "report"),
     ("ilmoitu", "notif"),
@@ -356,9 +348,10 @@ def _canonical(word: str) -> str:
     return single
 
 
-def _canonicals(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _canonicals(word: str) -> frozenset[str]:
     if word in _GLOSSARY or (len(word) > 4 and word.endswith("s") and word[:-1] in _GLOSSARY):
-        return {_canonical(word)}
+        return frozenset({_canonical(word)})
     parts: set[str] = set()
     taken: list[tuple[int, int]] = []
     for part, stem in _CONTAINS:
@@ -367,7 +360,7 @@ def _canonicals(word: str) -> set[str]:
         if at >= 0 and all(at + len(part) <= a or b <= at for a, b in taken):
             parts.add(stem)
             taken.append((at, at + len(part)))
-    return parts or {_canonical(word)}
+    return frozenset(parts or {_canonical(word)})
 
 
 def stems(text: str) -> set[str]:
@@ -390,6 +383,7 @@ def alike(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _weak(word: str) -> bool:
     return any(alike(word, weak) for weak in _WEAK_STEMS)
 

@@ -265,10 +265,7 @@ def _questions_before(reading: Reading, statement: Statement) -> list[Sentence]:
 
 
 def _answers_need_question(reading: Reading, statement: Statement) -> bool:
-    return any(
-        s.is_question and _NEED_QUESTION.search(s.folded)
-        for s in reading.previous_turn(statement.sentence)
-    )
+    return reading.asked(statement.sentence, _NEED_QUESTION)
 
 
 def _about_money_or_time(statement: Statement) -> bool:

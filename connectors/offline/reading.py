@@ -17,6 +17,7 @@ from scoring.bant import AuthorityAnswer, BudgetAnswer, NeedAnswer, TimelineAnsw
 from scoring.evidence import Evidence
 from scoring.extraction import Candidate, FieldStatus
 from scoring.transcript import Participant, Side, Transcript
+from scoring.transcript import name_key as _key
 
 INTERNAL, EXTERNAL, UNKNOWN = "internal", "external", "unknown"
 _MAX_SENTENCE = 300
@@ -168,10 +169,6 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _key(name: str) -> str:
-    return " ".join(fold(name).split())
-
-
 def _known_sides(transcript: Transcript, participants: list[Participant]) -> dict[str, str]:
     """Sides the transcript or the context says outright: affiliations, names, companies."""
     roles: dict[str, str] = {}
@@ -189,7 +186,7 @@ def _known_sides(transcript: Transcript, participants: list[Participant]) -> dic
         if segment.speaker in roles:
             continue
         person = people.get(_key(segment.speaker))
-        company = _key(getattr(segment, "company", None) or "")
+        company = _key(segment.company or "")
         if person is not None:
             roles[segment.speaker] = INTERNAL if person.side is Side.VENDOR else EXTERNAL
         elif company and company in vendor_companies:
@@ -201,19 +198,17 @@ def _known_sides(transcript: Transcript, participants: list[Participant]) -> dic
     return roles
 
 
-def _vendor_talk(transcript: Transcript, speaker: str) -> int:
-    return sum(
-        1
-        for segment in transcript.segments
-        if segment.speaker == speaker and _VENDOR_TALK.search(fold(segment.text))
-    )
-
-
 def _roles(transcript: Transcript, participants: list[Participant]) -> dict[str, str]:
     """Each speaker's side: from the transcript and context, from names like "Rep", from who
     talks about their own product, or from who asks the qualifying questions."""
     names = {segment.speaker for segment in transcript.segments}
     roles = _known_sides(transcript, participants)
+    # Turns in which each speaker talks about "our platform", as a vendor's people do.
+    vendor_talk = Counter(
+        segment.speaker
+        for segment in transcript.segments
+        if _VENDOR_TALK.search(fold(segment.text))
+    )
     # "Sam (Rep)": the role word may sit in the label's brackets rather than the name.
     labels = {
         segment.speaker: fold(f"{segment.speaker} {segment.title or ''}")
@@ -224,15 +219,12 @@ def _roles(transcript: Transcript, participants: list[Participant]) -> dict[str,
             roles[name] = INTERNAL
         elif _EXTERNAL_NAMES.search(labels[name]):
             roles[name] = EXTERNAL
-    if len(set(roles.values())) == 1 and roles:
-        # Only one side is known: the others are on the other side, unless they talk about
-        # "our platform" like a vendor's sales engineer would.
+    if roles:
+        # The others are the prospect's people (or, when only the prospect's side is known,
+        # the vendor's), unless they talk about "our platform" like a sales engineer would.
         other = EXTERNAL if INTERNAL in roles.values() else INTERNAL
         for name in names - roles.keys():
-            roles[name] = INTERNAL if _vendor_talk(transcript, name) >= 2 else other
-    elif roles:
-        for name in names - roles.keys():
-            roles[name] = INTERNAL if _vendor_talk(transcript, name) >= 2 else EXTERNAL
+            roles[name] = INTERNAL if vendor_talk[name] >= 2 else other
     if not roles and len(names) > 1:
         # The rep is whoever asks the qualifying questions; needs a clear margin to decide.
         asks = Counter(
@@ -245,7 +237,7 @@ def _roles(transcript: Transcript, participants: list[Participant]) -> dict[str,
         if asks and asks[0][1] >= 2 and (len(asks) == 1 or asks[0][1] >= 2 * asks[1][1]):
             roles = {name: EXTERNAL for name in names} | {asks[0][0]: INTERNAL}
             for name in names - {asks[0][0]}:
-                if _vendor_talk(transcript, name) >= 2:
+                if vendor_talk[name] >= 2:
                     roles[name] = INTERNAL
     return {name: roles.get(name, UNKNOWN) for name in names}
 
@@ -257,7 +249,6 @@ class Reading:
         self.transcript = transcript
         self.participants = list(participants or [])
         roles = _roles(transcript, self.participants)
-        self.roles = roles
         self.sentences: list[Sentence] = []
         for index, segment in enumerate(transcript.segments):
             payload = False  # inside the rest of a turn that gave an AI instructions
@@ -279,6 +270,11 @@ class Reading:
                     )
                 )
         self.statements = [s for s in map(self._statement, self.sentences) if s is not None]
+        # Every sentence folded, in one text: for checks over the whole call.
+        self.folded = " ".join(sentence.folded for sentence in self.sentences)
+        self._turns: dict[int, list[Sentence]] = {}
+        for sentence in self.sentences:
+            self._turns.setdefault(sentence.segment_index, []).append(sentence)
 
     @property
     def injected(self) -> list[Sentence]:
@@ -293,12 +289,16 @@ class Reading:
 
     def previous_turn(self, sentence: Sentence) -> list[Sentence]:
         """The sentences of the turn before this sentence's, by another speaker."""
-        before = [
-            s
-            for s in self.sentences[: sentence.position]
-            if s.segment_index == sentence.segment_index - 1 and s.speaker != sentence.speaker
-        ]
-        return before
+        before = self._turns.get(sentence.segment_index - 1, [])
+        return [s for s in before if s.speaker != sentence.speaker]
+
+    def asked(self, sentence: Sentence, *topics: re.Pattern[str]) -> bool:
+        """True when the other side's turn before `sentence` asks a question on any of
+        `topics` ("what budget do you have?" before "About 200k.")."""
+        return any(
+            s.is_question and any(topic.search(s.folded) for topic in topics)
+            for s in self.previous_turn(sentence)
+        )
 
     def _statement(self, sentence: Sentence) -> Statement | None:
         if sentence.injected:

@@ -81,23 +81,14 @@ class _Candidate:
         answer = self.when.answer
         return None if answer is None else answer.months_from(None)
 
-    @property
-    def key(self) -> tuple[Decimal, date]:
-        answer = self.when.answer
-        assert answer is not None
-        return (self.months or Decimal(-1), answer.by_date or date.min)
-
 
 def _answers_when(reading: Reading, statement: Statement) -> bool:
-    return any(
-        s.is_question and _WHEN_QUESTION.search(s.folded)
-        for s in reading.previous_turn(statement.sentence)
-    )
+    return reading.asked(statement.sentence, _WHEN_QUESTION)
 
 
 def _candidates(reading: Reading, stated_on: date | None) -> list[_Candidate]:
     found: list[_Candidate] = []
-    fiscal_start = fiscal_year_start(" ".join(s.folded for s in reading.sentences))
+    fiscal_start = fiscal_year_start(reading.folded)
     for statement in reading.statements:
         sentence = statement.sentence
         whens = find_when(sentence.folded, sentence.text, stated_on, fiscal_start)

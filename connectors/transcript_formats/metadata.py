@@ -17,7 +17,7 @@ from datetime import date
 from connectors.transcript_formats.call_dates import EXAMPLES, parse_call_date
 from connectors.transcript_formats.labels import clean, parse_name
 from leadflow.errors import InputError
-from scoring.transcript import Participant, Segment, TranscriptMetadata
+from scoring.transcript import Participant, Segment, TranscriptMetadata, name_key
 
 # Header keys and the field each fills; None: read (so not taken for a speaker) and ignored.
 _FIELDS: dict[str, str | None] = {
@@ -191,11 +191,11 @@ def with_participant_titles(
 ) -> list[Segment]:
     """Segments whose label gave no title or company take their participant's."""
     people = (
-        {person.name.casefold(): person for person in metadata.participants} if metadata else {}
+        {name_key(person.name): person for person in metadata.participants} if metadata else {}
     )
     filled = []
     for segment in segments:
-        person = people.get(segment.speaker.casefold())
+        person = people.get(name_key(segment.speaker))
         if person and segment.title is None and segment.company is None:
             segment = segment.model_copy(update={"title": person.title, "company": person.company})
         filled.append(segment)
