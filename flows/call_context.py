@@ -8,8 +8,9 @@ build the context here, so both tell the extractor the same.
 
 from __future__ import annotations
 
-from connectors.base import Calendar, Meeting, Rep
+from connectors.base import Meeting, Rep
 from flows.chain import Chain
+from flows.explain import meeting_rep
 from leadflow.store.models import Lead
 from scoring.extraction import ExtractionContext
 from scoring.transcript import Participant, Side
@@ -19,13 +20,6 @@ def lead_participant(lead: Lead) -> Participant:
     """The lead as the prospect-side participant (the email stands in for a missing name)."""
     return Participant(name=lead.name or lead.email, side=Side.PROSPECT, company=lead.company,
                        email=lead.email)
-
-
-def meeting_rep(calendar: Calendar, rep_id: str | None) -> Rep | None:
-    """The rep who took the meeting, from the calendar's reps (the reps file); None if unknown."""
-    if not rep_id:
-        return None
-    return next((rep for rep in calendar.reps() if rep.id == rep_id), None)
 
 
 def rep_participant(rep: Rep) -> Participant:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from connectors.base import Calendar, PropertyValue
+from connectors.base import Calendar, PropertyValue, Rep
 from scoring.engine import Score
 
 REVIEW_PENDING = "pending_review"
@@ -19,9 +19,16 @@ def explanation(scored: Score) -> str:
     return "\n".join(lines)
 
 
+def meeting_rep(calendar: Calendar, rep_id: str | None) -> Rep | None:
+    """The rep who took the meeting, from the calendar's reps (the reps file); None if unknown."""
+    if not rep_id:
+        return None
+    return next((rep for rep in calendar.reps() if rep.id == rep_id), None)
+
+
 def rep_recipient(calendar: Calendar, rep_id: str | None) -> str:
     """Where a lead's rep is told: the rep's email, else their id, else the shared 'sales'."""
-    rep = next((rep for rep in calendar.reps() if rep.id == rep_id), None)
+    rep = meeting_rep(calendar, rep_id)
     return rep.email if rep else (rep_id or "sales")
 
 

@@ -127,6 +127,10 @@ class TimelineAnswer(_Answer):
         return None
 
 
+# Any one criterion's answer.
+Answer = BudgetAnswer | AuthorityAnswer | NeedAnswer | TimelineAnswer
+
+
 class BantAnswers(BaseModel):
     """All four answers for one lead; `stated_on` anchors date timelines."""
 

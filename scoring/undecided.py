@@ -8,7 +8,7 @@ and no guess reaches the score a rep sees or the CRM.
 from __future__ import annotations
 
 from scoring.bant import (
-    AuthorityAnswer,
+    Answer,
     BudgetAnswer,
     BudgetKind,
     Criterion,
@@ -16,8 +16,6 @@ from scoring.bant import (
     TimelineAnswer,
 )
 from scoring.extraction import Candidate, Extraction, FieldStatus
-
-Answer = BudgetAnswer | AuthorityAnswer | NeedAnswer | TimelineAnswer
 
 
 def as_candidates(answer: Answer) -> list[Candidate]:
@@ -58,9 +56,10 @@ def withhold_undecided(extraction: Extraction) -> Extraction:
         answer = getattr(answers, criterion.value)
         if field is None or field.status is not FieldStatus.AMBIGUOUS:
             continue
-        if not as_candidates(answer):
+        own = as_candidates(answer)
+        if not own:
             continue  # nothing to withhold
-        choices = field.candidates or as_candidates(answer)
+        choices = field.candidates or own
         fields[criterion] = field.model_copy(update={"candidates": choices})
         updates[criterion.value] = unknown_answer(answer)
     if not updates:

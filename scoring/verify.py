@@ -25,7 +25,7 @@ from scoring.undecided import withhold_undecided
 
 # Characters that vanish rather than separate words: apostrophes, so "don't" matches "dont".
 _VANISHING = frozenset("'’‘ʼ`´")
-_LOW_CONFIDENCE = 0.5
+LOW_CONFIDENCE = 0.5
 
 
 @lru_cache(maxsize=4096)
@@ -246,11 +246,11 @@ def apply_verification(extraction: Extraction, transcript: Transcript) -> Extrac
             continue
         if field.status is FieldStatus.AMBIGUOUS:
             add(FlagKind.AMBIGUOUS, criterion, f"{criterion.value}: conflicting or vague answer")
-        if field.status is not FieldStatus.ABSENT and field.confidence < _LOW_CONFIDENCE:
+        if field.status is not FieldStatus.ABSENT and field.confidence < LOW_CONFIDENCE:
             add(
                 FlagKind.LOW_CONFIDENCE,
                 criterion,
-                f"{criterion.value}: confidence {field.confidence:.2f} is below {_LOW_CONFIDENCE}",
+                f"{criterion.value}: confidence {field.confidence:.2f} is below {LOW_CONFIDENCE}",
             )
     verified = extraction.model_copy(
         update={"answers": _answers(extraction.answers, checked), "fields": fields, "flags": flags}

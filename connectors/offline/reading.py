@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from scoring.bant import AuthorityAnswer, BudgetAnswer, NeedAnswer, TimelineAnswer
+from scoring.bant import Answer
 from scoring.evidence import Evidence
 from scoring.extraction import Candidate, FieldStatus
 from scoring.transcript import Participant, Side, Transcript
@@ -22,7 +22,6 @@ from scoring.transcript import name_key as _key
 INTERNAL, EXTERNAL, UNKNOWN = "internal", "external", "unknown"
 _MAX_SENTENCE = 300
 
-Answer = BudgetAnswer | AuthorityAnswer | NeedAnswer | TimelineAnswer
 
 _SENTENCE_END = re.compile(r"[.!?…;]+(?=\s|$)|\n")
 _CLAUSE_END = re.compile(r",\s")

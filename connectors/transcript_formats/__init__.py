@@ -22,8 +22,6 @@ __all__ = ["FORMATS", "detect_format", "parse_gong_transcripts", "parse_transcri
 
 FORMATS = ("txt", "vtt", "srt", "gong")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".vtt": "vtt", ".srt": "srt", ".json": "gong"}
-# Extensions that name the format; a .txt export may still be WebVTT or SRT inside.
-_DECIDING = {".vtt", ".srt", ".json"}
 _SRT_START = re.compile(r"\d+\s*\n\s*[\d:,.]+\s*-->")
 
 
@@ -69,8 +67,10 @@ def parse_transcript(path_or_text: str | Path, *, format: str | None = None) -> 
         text = _read(source)
     else:
         text = path_or_text.removeprefix("\ufeff")
-    if format is None and source is not None and source.suffix.lower() in _DECIDING:
-        format = _EXTENSIONS[source.suffix.lower()]
+    if format is None and source is not None:
+        # The extension names the format, except .txt: an export may be WebVTT or SRT inside.
+        named = _EXTENSIONS.get(source.suffix.lower())
+        format = None if named == "txt" else named
     format = format or detect_format(text)
     if format not in FORMATS:
         raise InputError(f"unknown transcript format {format!r}; expected one of {FORMATS}")

@@ -22,7 +22,7 @@ from connectors.transcript_formats.labels import (
     parse_name,
     timestamp_ms,
 )
-from connectors.transcript_formats.metadata import read_notes, with_participant_titles
+from connectors.transcript_formats.metadata import build_transcript, known_speakers, read_notes
 from connectors.transcript_formats.names import Speakers, starts_turn
 from leadflow.errors import InputError
 from scoring.transcript import Segment, Transcript, TranscriptMetadata
@@ -153,12 +153,7 @@ def _cues(lines: list[str], start: int, end: int, known: Speakers, first: bool) 
 def _transcript(
     source: str, cues: list[_Cue], metadata: TranscriptMetadata | None = None
 ) -> Transcript:
-    segments = with_participant_titles(_merge(cues), metadata)
-    return Transcript(source=source, segments=segments, metadata=metadata)
-
-
-def _known(metadata: TranscriptMetadata | None) -> Speakers:
-    return Speakers(person.name for person in metadata.participants) if metadata else Speakers()
+    return build_transcript(source, _merge(cues), metadata)
 
 
 def _notes(blocks: list[tuple[int, list[str]]]) -> TranscriptMetadata | None:
@@ -180,7 +175,7 @@ def parse_vtt(text: str) -> Transcript:
         first = blocks[0][1][0][:60] if blocks else ""
         raise InputError(f"line 1: expected the 'WEBVTT' header, got {first!r}")
     metadata = _notes(blocks[1:])
-    known = _known(metadata)
+    known = known_speakers(metadata)
     cues: list[_Cue] = []
     for number, lines in blocks[1:]:
         if re.match(r"(NOTE|STYLE|REGION)(?:\s|$)", lines[0]):

@@ -105,7 +105,7 @@ def _metadata(speakers: Iterable[tuple[Segment, GongParty | None]]) -> Transcrip
             name=segment.speaker,
             title=segment.title,
             email=party.email_address,
-            side=_SIDES.get((party.affiliation or "").lower()),
+            side=_SIDES.get(segment.affiliation or ""),
         )
         for segment, party in speakers
         if party is not None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from connectors.transcript_formats.labels import Label, expected_label, own_line_label
+from connectors.transcript_formats.labels import Label, own_line_label
 from connectors.transcript_formats.names import Speakers, looks_like_name
 from scoring.transcript import Segment
 
@@ -35,8 +35,7 @@ def _label(
 
 def opens(lines: Sequence[str], index: int, known: Speakers) -> bool:
     """True when line `index` is a label on its own line with the turn's text below it."""
-    label = own_line_label(lines[index])
-    return label is not None and _text_follows(lines, index) and looks_like_name(label.name, known)
+    return _label(lines, index, known, timed=False, block_start=True) is not None
 
 
 def parse(lines: Sequence[str], start: int, known: Speakers) -> list[Segment]:
@@ -54,9 +53,7 @@ def parse(lines: Sequence[str], start: int, known: Speakers) -> list[Segment]:
         if label is not None:
             known.add(label.name)
             turns.append((label, []))
-        elif turns:
+        else:  # `opens` holds for the first line, so a turn has begun
             turns[-1][1].append(line)
-        else:  # only when called without checking `opens` first
-            raise expected_label(index + 1, line)
         block_start = False
     return [label.segment(" ".join(words)) for label, words in turns]

@@ -16,8 +16,9 @@ from datetime import date
 
 from connectors.transcript_formats.call_dates import EXAMPLES, parse_call_date
 from connectors.transcript_formats.labels import clean, parse_name
+from connectors.transcript_formats.names import Speakers
 from leadflow.errors import InputError
-from scoring.transcript import Participant, Segment, TranscriptMetadata, name_key
+from scoring.transcript import Participant, Segment, Transcript, TranscriptMetadata, name_key
 
 # Header keys and the field each fills; None: read (so not taken for a speaker) and ignored.
 _FIELDS: dict[str, str | None] = {
@@ -184,6 +185,20 @@ def read_notes(notes: Iterable[tuple[int, str]]) -> TranscriptMetadata | None:
         else:
             header.add_note(number, text)
     return header.metadata()
+
+
+def known_speakers(metadata: TranscriptMetadata | None) -> Speakers:
+    """The participants a header names: their labels start turns even on continuation lines."""
+    return Speakers(person.name for person in metadata.participants) if metadata else Speakers()
+
+
+def build_transcript(
+    source: str, segments: list[Segment], metadata: TranscriptMetadata | None
+) -> Transcript:
+    """The Transcript of a parsed file: its segments, titled from the header's participants."""
+    return Transcript(
+        source=source, segments=with_participant_titles(segments, metadata), metadata=metadata
+    )
 
 
 def with_participant_titles(

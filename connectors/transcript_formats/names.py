@@ -85,9 +85,8 @@ class Speakers:
         return {name.split()[0] for name in self._names if name.split()}
 
 
-def looks_like_name(name: str, known: Speakers | None = None) -> bool:
+def looks_like_name(name: str, known: Speakers) -> bool:
     """Strictly a name: capitalised words or particles, `Speaker 2`, or a name seen before."""
-    known = known or Speakers()
     if name in known:
         return True
     words = name.split()

@@ -16,7 +16,7 @@ from connectors.transcript_formats.labels import (
     inline_label,
     without_timestamp,
 )
-from connectors.transcript_formats.metadata import read_header, with_participant_titles
+from connectors.transcript_formats.metadata import build_transcript, known_speakers, read_header
 from connectors.transcript_formats.names import Speakers, starts_turn
 from leadflow.errors import InputError
 from scoring.transcript import Segment, Transcript
@@ -54,7 +54,7 @@ def parse_plain(text: str) -> Transcript:
     """A Transcript from a text file: header lines, then inline or own-line speaker labels."""
     lines = text.splitlines()
     metadata, start = read_header(lines)
-    known = Speakers(person.name for person in metadata.participants) if metadata else Speakers()
+    known = known_speakers(metadata)
     first = next((index for index in range(start, len(lines)) if lines[index].strip()), None)
     segments: list[Segment] = []
     if first is not None:
@@ -65,6 +65,4 @@ def parse_plain(text: str) -> Transcript:
     segments = [segment for segment in segments if segment.text]
     if not segments:
         raise InputError("no 'Speaker: text' lines found: the transcript is empty")
-    return Transcript(
-        source="txt", segments=with_participant_titles(segments, metadata), metadata=metadata
-    )
+    return build_transcript("txt", segments, metadata)

@@ -26,7 +26,8 @@ from leadflow.web.services import Services
 from leadflow.web.templating import highlight
 from scoring.bant import Criterion
 from scoring.engine import score
-from scoring.extraction import Candidate
+from scoring.extraction import Candidate, FieldResult, FieldStatus
+from scoring.verify import LOW_CONFIDENCE
 
 
 class CriterionView(BaseModel):
@@ -69,6 +70,13 @@ def _crm_values(svc: Services, lead: Lead, names: list[str]) -> dict[str, Any]:
         return {"(error)": str(exc)}
 
 
+def _choices(field: FieldResult | None) -> list[Candidate]:
+    """The values to offer as one-click overrides: only where the extractor was unsure."""
+    if field is None or (field.status is FieldStatus.FOUND and field.confidence >= LOW_CONFIDENCE):
+        return []
+    return list(field.candidates)
+
+
 def extraction_page(svc: Services, extraction_id: int) -> dict[str, Any]:
     """The page's context; InputError when there is no such (reviewable) extraction."""
     with svc.store.session(write=False) as session:
@@ -106,7 +114,7 @@ def extraction_page(svc: Services, extraction_id: int) -> dict[str, Any]:
             flags=[f.detail for f in original.flags if f.criterion is criterion],
             quotes=quotes, decision=decision.decision if decision else None,
             decision_reason=decision.reason if decision else None,
-            candidates=list(field.candidates) if field and not decision else []))
+            candidates=_choices(field) if not decision else []))
     transcript, why = fetch_transcript(svc, lead)
     proposed = write_back_properties(effective_score, needs_review=False, flags=[],
                                      scored_at=svc.chain.clock())

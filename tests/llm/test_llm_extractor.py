@@ -249,10 +249,7 @@ def test_the_extractor_builds_its_client_lazily_from_a_factory(
 def test_the_call_date_and_participants_reach_the_prompt_merged_with_the_files_metadata(
     fake_openai: FakeOpenAI, make_extractor, sqlite_store: Store
 ) -> None:
-    class Described(Transcript):  # until Transcript.metadata lands for every format
-        metadata: TranscriptMetadata | None = None
-
-    call = Described(source="test", segments=CALL.segments, metadata=TranscriptMetadata(
+    call = Transcript(source="test", segments=CALL.segments, metadata=TranscriptMetadata(
         call_date=date(2030, 2, 1),
         participants=[Participant(name="dana whitfield", title="CFO", company="Acme"),
                       Participant(name="Rep", side=Side.VENDOR)]))

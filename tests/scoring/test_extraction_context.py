@@ -10,26 +10,18 @@ from pydantic import ValidationError
 from scoring.extraction import ExtractionContext
 from scoring.transcript import Participant, Segment, Side, Transcript, TranscriptMetadata
 
-
-class _Described(Transcript):
-    """A transcript with metadata, whether or not `Transcript` itself has the field yet."""
-
-    metadata: TranscriptMetadata | None = None
-
-
 SEGMENTS = [Segment(speaker="Dana", text="We have 50k.")]
 DANA = Participant(name="Dana Reyes", side=Side.PROSPECT, email="dana@acme.example")
 ANA = Participant(name="Ana Lima", side=Side.VENDOR)
 
 
 def _call(**metadata: object) -> Transcript:
-    return _Described(segments=SEGMENTS, metadata=TranscriptMetadata.model_validate(metadata))
+    return Transcript(segments=SEGMENTS, metadata=TranscriptMetadata.model_validate(metadata))
 
 
 def test_without_metadata_the_context_is_returned_unchanged() -> None:
     context = ExtractionContext(call_date=date(2030, 3, 5), participants=[DANA])
     assert context.with_transcript(Transcript(segments=SEGMENTS)) is context
-    assert context.with_transcript(_Described(segments=SEGMENTS)) is context
 
 
 def test_the_file_date_fills_a_missing_call_date_but_never_replaces_one() -> None:
