@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -18,6 +19,18 @@ from leadflow.store import Store
 
 users_app = typer.Typer(help="Web accounts: ops, reviewers and reps.", no_args_is_help=True)
 dead_letters_app = typer.Typer(help="Submissions that failed validation.", no_args_is_help=True)
+
+
+class UserRole(StrEnum):
+    """The values of leadflow.web.models.Role, so typer rejects a bad role before any prompt.
+
+    Repeated rather than imported: importing leadflow.web loads the whole web app, half a
+    second on every CLI start. tests/test_cli_errors.py keeps the two equal.
+    """
+
+    OPS = "ops"
+    REVIEWER = "reviewer"
+    REP = "rep"
 
 
 def serve(
@@ -56,7 +69,7 @@ def serve(
 def users_add(
     ctx: typer.Context,
     username: str = typer.Argument(...),
-    role: str = typer.Option(..., help="ops, reviewer or rep."),
+    role: UserRole = typer.Option(..., help="What the user may see and do."),
     rep_id: str | None = typer.Option(None, help="For a rep: the rep id leads are assigned to."),
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
                                  envvar="LEADFLOW_NEW_USER_PASSWORD"),
@@ -65,8 +78,8 @@ def users_add(
     from leadflow.web.accounts import add_user
 
     with Store.from_settings(settings_of(ctx)).session() as session:
-        add_user(session, username, password, role, rep_id=rep_id)
-    stdout().print(f"user {username} added ({role})")
+        add_user(session, username, password, role.value, rep_id=rep_id)
+    stdout().print(f"user {username} added ({role.value})")
 
 
 @users_app.command("list")
@@ -86,14 +99,14 @@ def users_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")
 
 
 @users_app.command("set-role")
-def users_set_role(ctx: typer.Context, username: str, role: str,
+def users_set_role(ctx: typer.Context, username: str, role: UserRole,
                    rep_id: str | None = typer.Option(None, help="Rep id (for role rep).")) -> None:
     """Change a user's role."""
     from leadflow.web.accounts import change_user
 
     with Store.from_settings(settings_of(ctx)).session() as session:
-        change_user(session, username, actor="cli", role=role, rep_id=rep_id)
-    stdout().print(f"user {username} is now {role}")
+        change_user(session, username, actor="cli", role=role.value, rep_id=rep_id)
+    stdout().print(f"user {username} is now {role.value}")
 
 
 @users_app.command("disable")
