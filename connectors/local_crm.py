@@ -87,14 +87,15 @@ class LocalCRM:
                     connector=NAME,
                     operation="ensure_open_deal",
                 )
-            return DealRecord(
-                id=str(deal.id),
-                contact_id=str(deal.contact_id),
-                name=deal.name,
-                stage=deal.stage,
-                is_open=deal.is_open,
-                created=created,
-            )
+            return _deal_record(deal, created=created)
+
+    def open_deals(self, contact_id: str) -> list[DealRecord]:
+        """The contact's open deals, newest first (see CRM.open_deals)."""
+        with self._store.session(write=False) as session:
+            contact = self._get(session, ObjectType.CONTACT, contact_id, "open_deals")
+            deals = queries.list_deals(session, contact_id=contact.id, open_only=True)
+            # Ids grow with time, so the oldest-first listing reversed is newest first.
+            return [_deal_record(deal, created=False) for deal in reversed(deals)]
 
     def get_properties(
         self, object_type: ObjectType, object_id: str, names: list[str]
@@ -188,6 +189,18 @@ class LocalCRM:
                 operation=operation,
             )
         return row
+
+
+def _deal_record(deal: CrmDeal, *, created: bool) -> DealRecord:
+    return DealRecord(
+        id=str(deal.id),
+        contact_id=str(deal.contact_id),
+        name=deal.name,
+        stage=deal.stage,
+        is_open=deal.is_open,
+        created=created,
+        idempotency_key=deal.idempotency_key,
+    )
 
 
 def _contact_record(session: Session, row: CrmContact, *, created: bool) -> ContactRecord:

@@ -1,4 +1,4 @@
-"""The CRM role: contacts by email, one open deal per lead, typed properties, activities."""
+"""The CRM role: contacts by email, deals and their open ones, typed properties, activities."""
 
 from __future__ import annotations
 
@@ -69,6 +69,9 @@ class DealRecord(ConnectorModel):
     stage: str
     is_open: bool = True
     created: bool = False
+    # The key ensure_open_deal made it under; None for a deal made outside leadflow. Lets a
+    # caller tell its own deal (from an interrupted run) from one another lead opened.
+    idempotency_key: str | None = None
 
 
 class ActivityRecord(ConnectorModel):
@@ -106,6 +109,14 @@ class CRM(Protocol):
         """Return the open deal created for this key, creating it (with `properties`) if missing.
 
         An unknown contact raises PermanentError; the same key never creates a second deal.
+        """
+        ...
+
+    def open_deals(self, contact_id: str) -> list[DealRecord]:
+        """The contact's deals not in a closed (won or lost) stage, newest first.
+
+        A consistent read (never a lagging search), so a deal just made is listed. Empty when
+        the contact has none; an unknown contact raises PermanentError.
         """
         ...
 

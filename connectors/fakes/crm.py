@@ -88,7 +88,8 @@ class InMemoryCRM(Scripted):
             deal_id = self._new_id("deal")
             self._deal_by_key[idempotency_key] = deal_id
             self.objects[ObjectType.DEAL][deal_id] = {
-                "contact_id": contact_id, "name": name, "stage": DEFAULT_DEAL_STAGE, "is_open": True
+                "contact_id": contact_id, "name": name, "stage": DEFAULT_DEAL_STAGE,
+                "is_open": True, "idempotency_key": idempotency_key,
             }  # fmt: skip
             self.properties[(ObjectType.DEAL, deal_id)] = dict(checked)
         row = self.objects[ObjectType.DEAL][deal_id]
@@ -100,6 +101,24 @@ class InMemoryCRM(Scripted):
                 operation="ensure_open_deal",
             )
         return DealRecord(id=deal_id, created=created, **row)
+
+    @synchronized
+    def open_deals(self, contact_id: str) -> list[DealRecord]:
+        """The contact's open deals, newest first (see CRM.open_deals)."""
+        self._call("open_deals", contact_id=contact_id)
+        self._require(ObjectType.CONTACT, contact_id, "open_deals")
+        # Dicts keep insertion order: reversed, the newest deal comes first.
+        return [
+            DealRecord(id=deal_id, **row)
+            for deal_id, row in reversed(self.objects[ObjectType.DEAL].items())
+            if row["contact_id"] == contact_id and row["is_open"]
+        ]
+
+    @synchronized
+    def close_deal(self, deal_id: str, *, stage: str = "closed_won") -> None:
+        """Move a deal to a closed stage, as a rep would in the CRM (test helper, not Protocol)."""
+        row = self._require(ObjectType.DEAL, deal_id, "close_deal")
+        row.update(stage=stage, is_open=False)
 
     @synchronized
     def get_properties(

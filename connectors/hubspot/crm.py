@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from connectors.base.crm import (
     ActivityKind,
@@ -28,12 +28,18 @@ from connectors.hubspot.schema import (
     UNIQUE_DEAL_KEY,
     UNIQUE_NOTE_KEY,
 )
-from connectors.hubspot.values import OBJECT_PATHS, from_wire, hubspot_name, to_wire
+from connectors.hubspot.values import (
+    OBJECT_PATHS,
+    from_wire,
+    hubspot_name,
+    parse_datetime,
+    to_wire,
+)
 from leadflow.errors import PermanentError
 from leadflow.store.types import utc_now
 
 CONTACT_READ = ["email", "firstname", "lastname", "company", "jobtitle", "phone"]
-DEAL_READ = ["dealname", "dealstage", "hs_is_closed"]
+DEAL_READ = ["dealname", "dealstage", "hs_is_closed", UNIQUE_DEAL_KEY]
 NOTE_READ = ["hs_note_body", "hs_timestamp", NOTE_KIND]
 # HubSpot-defined association type ids (CONNECTORS.md 2.3): note->contact 202, note->deal 214.
 _NOTE_TO = {"contacts": 202, "deals": 214}
@@ -128,9 +134,29 @@ class HubSpotCRM:
         result = records.upsert(self.client, "deals", UNIQUE_DEAL_KEY, key, wanted | checked,
                                 operation=op)  # fmt: skip
         records.associate(self.client, "deals", result.id, "contacts", contact_id, operation=op)
-        fallback = {"dealname": name, "dealstage": self._deal_stage}
+        fallback = {"dealname": name, "dealstage": self._deal_stage, UNIQUE_DEAL_KEY: key}
         result = result.model_copy(update={"properties": fallback | result.properties})
         return records.deal_record(result, contact_id, created=bool(result.new))
+
+    def open_deals(self, contact_id: str) -> list[DealRecord]:
+        """The contact's deals with `hs_is_closed` false, newest first (by `createdate`).
+
+        The contact's deal links, then each deal by id: both consistent reads, so a deal just
+        made or just closed is seen as it is (search would lag).
+        """
+        op = "open_deals"
+        contact = records.require(self.client, "contacts", contact_id, operation=op,
+                                  associations=["deals"])  # fmt: skip
+        deals = []
+        # HubSpot lists a deal once per association label; dict.fromkeys keeps one of each.
+        for deal_id in dict.fromkeys(contact.associated("deals")):
+            found = records.find(self.client, "deals", deal_id, operation=op,
+                                 properties=[*DEAL_READ, "createdate"])  # fmt: skip
+            if found is not None and not found.archived:  # None: deleted since the link read
+                deals.append(found)
+        deals.sort(key=_created_at, reverse=True)
+        listed = [records.deal_record(deal, contact_id, created=False) for deal in deals]
+        return [deal for deal in listed if deal.is_open]
 
     def get_properties(
         self, object_type: ObjectType, object_id: str, names: list[str]
@@ -244,3 +270,9 @@ class HubSpotCRM:
                 self._types[path] = known
         return known
 
+
+def _created_at(deal: CrmObject) -> tuple[datetime, int]:
+    """Sort key: creation time, then the numeric id for deals made in the same millisecond."""
+    raw = deal.properties.get("createdate")
+    created = parse_datetime(raw) if raw else datetime.min.replace(tzinfo=UTC)
+    return created, int(deal.id) if deal.id.isdigit() else 0

@@ -6,7 +6,7 @@ from connectors.base.crm import ActivityKind, ActivityRecord, DealRecord
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.errors import NAME, HubSpotNotFound
 from connectors.hubspot.models import BatchResult, CrmObject
-from connectors.hubspot.schema import NOTE_KIND
+from connectors.hubspot.schema import NOTE_KIND, UNIQUE_DEAL_KEY
 from connectors.hubspot.values import from_wire
 from leadflow.errors import PermanentError
 
@@ -115,6 +115,7 @@ def deal_record(found: CrmObject, contact_id: str, *, created: bool) -> DealReco
         stage=props.get("dealstage") or "",
         is_open=props.get("hs_is_closed") != "true",
         created=created,
+        idempotency_key=props.get(UNIQUE_DEAL_KEY) or None,
     )
 
 

@@ -164,3 +164,12 @@ def test_scripted_extractor_answers_in_order_then_runs_out() -> None:
     with pytest.raises(ExtractionError, match="no scripted answer"):
         extractor.extract(transcript, context)
     assert len(extractor.calls_to("extract")) == 4
+
+
+def test_the_fake_crm_lists_no_deal_closed_through_its_test_helper() -> None:
+    crm = InMemoryCRM()
+    contact = crm.upsert_contact(ContactInput(email="ana@acme.com"), idempotency_key="k")
+    closed = crm.ensure_open_deal(contact.id, name="First", idempotency_key="d1")
+    still_open = crm.ensure_open_deal(contact.id, name="Second", idempotency_key="d2")
+    crm.close_deal(closed.id, stage="closed_lost")
+    assert [deal.id for deal in crm.open_deals(contact.id)] == [still_open.id]

@@ -171,3 +171,31 @@ def test_wiring_builds_it_from_settings_and_requires_a_token(tmp_path: Path) -> 
             wiring.CRMS["hubspot"](Settings(_env_file=None), store)  # type: ignore[call-arg]
     finally:
         store.close()
+
+
+def test_open_deals_skips_a_deal_a_rep_closed_and_reads_no_search(
+    hubspot: HubSpotStub, crm: HubSpotCRM
+) -> None:
+    contact_id, closed_id = _lead(crm)
+    still_open = crm.ensure_open_deal(contact_id, name="Acme: again", idempotency_key="s2:d",
+                                      properties={"leadflow_submission_id": "s2"})  # fmt: skip
+    hubspot.search_lag_s = 3600  # a search would not see either deal yet
+    crm.client.call("PATCH", crm.client.objects("deals", closed_id), operation="test",
+                    json={"properties": {"dealstage": "closedlost"}})  # fmt: skip
+    [listed] = crm.open_deals(contact_id)
+    assert (listed.id, listed.idempotency_key) == (still_open.id, "s2")
+    assert hubspot.calls("POST", "/search") == 0
+
+
+def test_open_deals_lists_a_deal_a_rep_made_in_hubspot(
+    hubspot: HubSpotStub, crm: HubSpotCRM
+) -> None:
+    contact_id, deal_id = _lead(crm)
+    hubspot.objects.records["deals"][deal_id]["properties"]["dealstage"] = "closedwon"
+    manual = crm.client.call("POST", crm.client.objects("deals"), operation="test", json={
+        "properties": {"dealname": "Renewal", "dealstage": "qualifiedtobuy"},
+        "associations": [{"to": {"id": contact_id}, "types": [
+            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]}]})  # fmt: skip
+    [listed] = crm.open_deals(contact_id)
+    assert (listed.id, listed.name, listed.stage) == (manual["id"], "Renewal", "qualifiedtobuy")
+    assert listed.idempotency_key is None

@@ -11,6 +11,7 @@ from connectors.base import ContactInput, ObjectType
 from connectors.local_crm import LocalCRM
 from leadflow.errors import PermanentError
 from leadflow.store import CrmContact, Store
+from leadflow.store import crm as crm_queries
 from tests.connectors.contracts import CRMContract
 
 
@@ -69,3 +70,14 @@ def test_job_title_and_phone_are_kept_as_properties(store: Store) -> None:
     assert crm.get_properties(ObjectType.CONTACT, contact.id, ["job_title", "phone"]) == {
         "job_title": "CTO", "phone": "+55 11 91234-5678"
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("stage", ["closed_won", "closed_lost"])
+def test_a_closed_deal_is_not_an_open_deal(store: Store, stage: str) -> None:
+    crm = LocalCRM(store)
+    contact = crm.upsert_contact(ContactInput(email="ana@acme.com"), idempotency_key="k")
+    closed = crm.ensure_open_deal(contact.id, name="First", idempotency_key="d1")
+    still_open = crm.ensure_open_deal(contact.id, name="Second", idempotency_key="d2")
+    with store.session() as session:  # a rep closing it: the Protocol has no call for that
+        crm_queries.update_deal(session, int(closed.id), stage=stage, is_open=False)
+    assert [deal.id for deal in crm.open_deals(contact.id)] == [still_open.id]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from connectors.base import ActivityKind, ContactInput, PropertyValue
+from connectors.base import CRM, ActivityKind, ContactInput, DealRecord, PropertyValue
 from connectors.base.crm import ObjectType
 from flows.explain import write_back_properties
 from flows.spec.registry import ActionContext, Registry
@@ -33,6 +33,8 @@ class EnsureDeal(_Params):
     contact_id: str
     name: str
     properties: dict[str, PropertyValue] = {}
+    # One open deal per contact: a later form attaches to it. False: a deal per submission.
+    reuse_open_deal: bool = True
 
 
 class UpdateProperties(_Params):
@@ -58,6 +60,36 @@ def _apply_contact(session: Session, lead: Lead, result: dict[str, Any]) -> None
     update_lead(session, lead.id or 0, crm_contact_id=result["id"])
 
 
+def _deal_to_reuse(crm: CRM, contact_id: str, own_key: str) -> DealRecord | None:
+    """The contact's newest open deal, or None when it has none or this step opened one."""
+    open_deals = crm.open_deals(contact_id)
+    # A re-run after a crash between the CRM call and recording the step keeps its own deal.
+    if any(deal.idempotency_key == own_key for deal in open_deals):
+        return None
+    return open_deals[0] if open_deals else None
+
+
+def _owner_of(ctx: ActionContext, deal_id: str) -> str | None:
+    """The rep of the most recent other lead on this deal that has one: the deal's owner."""
+    query = select(Lead.rep).where(Lead.crm_deal_id == deal_id, col(Lead.rep).is_not(None))
+    if ctx.lead is not None and ctx.lead.id is not None:
+        query = query.where(col(Lead.id) != ctx.lead.id)
+    with ctx.chain.store.session(write=False) as session:
+        return session.exec(query.order_by(col(Lead.id).desc())).first()
+
+
+def _attach(ctx: ActionContext, contact_id: str, deal: DealRecord) -> dict[str, Any]:
+    """Note the new form on the open deal, so its rep sees it; the note is made once per key."""
+    lead = ctx.lead
+    who = lead.email if lead else "this contact"
+    when = f" on {lead.created_at.date().isoformat()}" if lead else ""
+    ctx.chain.connectors.crm.log_activity(
+        contact_id, deal.id, ActivityKind.NOTE,
+        f"New form from {who}{when}; attached to the open deal {deal.name}",
+        idempotency_key=ctx.key("attach"))
+    return {"id": deal.id, "created": False, "attached": True, "owner": _owner_of(ctx, deal.id)}
+
+
 def _apply_deal(session: Session, lead: Lead, result: dict[str, Any]) -> None:
     update_lead(session, lead.id or 0, crm_deal_id=result["id"])
     set_lead_state(session, lead.id or 0, LeadState.CRM_SYNCED, step="deal")
@@ -81,11 +113,16 @@ def register(registry: Registry) -> None:
 
     @registry.action("crm.ensure_deal", EnsureDeal, apply=_apply_deal)
     def ensure_deal(ctx: ActionContext, params: EnsureDeal) -> dict[str, Any]:
-        """Find or open the lead's deal on the contact."""
-        deal = ctx.chain.connectors.crm.ensure_open_deal(
+        """Attach to the contact's open deal (noted, same owner), else open the lead's own."""
+        crm = ctx.chain.connectors.crm
+        if params.reuse_open_deal:
+            existing = _deal_to_reuse(crm, params.contact_id, ctx.key())
+            if existing is not None:
+                return _attach(ctx, params.contact_id, existing)
+        deal = crm.ensure_open_deal(
             params.contact_id, name=params.name, idempotency_key=ctx.key(),
             properties=params.properties)
-        return {"id": deal.id, "created": deal.created}
+        return {"id": deal.id, "created": deal.created, "attached": False, "owner": None}
 
     @registry.action("crm.update", UpdateProperties)
     def update(ctx: ActionContext, params: UpdateProperties) -> dict[str, Any]:

@@ -32,6 +32,8 @@ class Book(_Params):
     title: str
     proposed_times: list[datetime]
     description: str = ""
+    # Reps who may take the call (e.g. the owner of the deal the lead attached to); None: any.
+    rep_ids: list[str] | None = None
 
 
 class MeetingOf(_Params):
@@ -85,6 +87,8 @@ def register(registry: Registry) -> None:
     @registry.action("calendar.book", Book, apply=_apply_meeting)
     def book(ctx: ActionContext, params: Book) -> dict[str, Any]:
         """Book the first proposed time at which an eligible rep is free (round-robin)."""
+        # With rep_ids set and none of them free at any proposed time, the calendar raises
+        # PermanentError and the lead fails asking for other times: no silent hand-over.
         now = ctx.chain.clock()
         upcoming = [moment for moment in params.proposed_times if moment > now]
         if not upcoming:
@@ -93,7 +97,8 @@ def register(registry: Registry) -> None:
                                  "for new times", connector="calendar", operation="book")
         meeting = ctx.chain.connectors.calendar.book_first_available(
             MeetingRequest(lead_email=params.email, lead_name=params.name, title=params.title,
-                           proposed_times=upcoming, description=params.description),
+                           proposed_times=upcoming, description=params.description,
+                           rep_ids=params.rep_ids),
             idempotency_key=ctx.key())
         return {"meeting": meeting.model_dump(mode="json")}
 

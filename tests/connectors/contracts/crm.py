@@ -125,6 +125,32 @@ class CRMContract:
         with pytest.raises(PermanentError, match="no-such-contact"):
             crm.ensure_open_deal("no-such-contact", name="x", idempotency_key="deal:x")
 
+    def test_a_contact_without_deals_has_no_open_deals(self, crm: CRM) -> None:
+        assert crm.open_deals(self._contact(crm)) == []
+
+    def test_open_deals_lists_the_contacts_deals_newest_first(self, crm: CRM) -> None:
+        contact_id = self._contact(crm)
+        first = crm.ensure_open_deal(contact_id, name="Acme — inbound", idempotency_key="deal:1")
+        second = crm.ensure_open_deal(contact_id, name="Acme — again", idempotency_key="deal:2")
+        listed = crm.open_deals(contact_id)
+        assert [deal.id for deal in listed] == [second.id, first.id]
+        newest = listed[0]
+        assert (newest.contact_id, newest.name, newest.is_open, newest.created) == (
+            contact_id, "Acme — again", True, False)  # fmt: skip
+        assert [deal.idempotency_key for deal in listed] == ["deal:2", "deal:1"]
+        assert first.idempotency_key == "deal:1"
+
+    def test_another_contacts_deal_is_not_listed(self, crm: CRM) -> None:
+        ana = self._contact(crm, "ana@acme.com")
+        bo = self._contact(crm, "bo@acme.com")
+        deal = crm.ensure_open_deal(ana, name="Ana's", idempotency_key="deal:ana")
+        assert crm.open_deals(bo) == []
+        assert [listed.id for listed in crm.open_deals(ana)] == [deal.id]
+
+    def test_open_deals_of_an_unknown_contact_is_a_permanent_error(self, crm: CRM) -> None:
+        with pytest.raises(PermanentError, match="missing-42"):
+            crm.open_deals("missing-42")
+
     @pytest.mark.parametrize("value", TYPED_VALUES, ids=repr)
     def test_typed_properties_round_trip(self, crm: CRM, value: PropertyValue) -> None:
         contact_id = self._contact(crm)
