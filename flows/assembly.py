@@ -1,4 +1,5 @@
-"""Builds a Chain from settings: the store, the connectors (via leadflow.wiring), the config."""
+"""Builds a Chain from settings: the store, the connectors (via leadflow.wiring), the config
+it starts from (leadflow.config_in_force decides what is in force at each use)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,12 @@ from connectors.llm.client import build_client
 from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
 from flows.run_slots import RunSlots
+from leadflow.config_in_force import configured
 from leadflow.settings import Settings
 from leadflow.store import Store
-from leadflow.store.scoring_configs import saved_config
 from leadflow.store.types import utc_now
 from leadflow.wiring import Connectors, build_connectors
-from scoring.config import ScoringConfig, default_config, load_config, parse_config
 from scoring.predictive.artifact import load_model
-
-
-def scoring_config(settings: Settings, store: Store) -> ScoringConfig:
-    """The config ops last saved in the store; else the configured file; else the default."""
-    with store.session(write=False) as session:
-        saved = saved_config(session)
-    if saved is not None:
-        return parse_config(saved)
-    return load_config(settings.scoring_config) if settings.scoring_config else default_config()
 
 
 def build_chain(
@@ -39,9 +30,8 @@ def build_chain(
     return Chain(
         store=store,
         connectors=connectors or build_connectors(settings, store),
-        config=scoring_config(settings, store),
+        configured=configured(settings),
         retry=settings.retries,
-        capabilities=tuple(settings.product_capabilities),
         default_timezone=settings.form_timezone,
         max_concurrency=settings.max_concurrent_leads,
         clock=clock,

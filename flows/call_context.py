@@ -49,7 +49,7 @@ def extraction_context(
     return ExtractionContext(
         call_date=start.date(),
         participants=participants,
-        product_capabilities=list(chain.capabilities),
+        product_capabilities=list(chain.in_force().capabilities),
         form_answers=dict(form_answers),
         language_hint=language_hint,
         lead_id=lead.id,

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from connectors.base.llm import StructuredLLM
 from flows.retrying import call_with_retries
 from flows.run_slots import RunSlots
+from leadflow.config_in_force import Configured, InForce, in_force
 from leadflow.errors import ConnectorError, ExtractionError, InputError, LeadflowError
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
@@ -29,7 +30,6 @@ from leadflow.store.models import Lead, LeadState
 from leadflow.store.steps import StepStatus, get_step_run, record_step_run, step_key
 from leadflow.store.types import utc_now
 from leadflow.wiring import Connectors
-from scoring.config import ScoringConfig
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class Chain:
 
     store: Store
     connectors: Connectors
-    config: ScoringConfig
+    # The file or default config and env capabilities; a config saved in the store wins.
+    configured: Configured
     retry: RetrySettings = field(default_factory=RetrySettings)
-    capabilities: tuple[str, ...] = ()
     default_timezone: str = "UTC"
     max_concurrency: int = 4
     # The model behind generic LLM steps; None when no endpoint is configured.
@@ -51,6 +51,11 @@ class Chain:
     run_slots: RunSlots | None = None
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
+
+    def in_force(self) -> InForce:
+        """The scoring config and capabilities in force now (read at each use: a config ops
+        save while a server runs applies to the next lead without a restart)."""
+        return in_force(self.store, self.configured)
 
 
 class Outcome(StrEnum):

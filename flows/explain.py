@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.base import Calendar, PropertyValue, Rep
+from leadflow.store.models import LeadState
 from scoring.engine import Score
 
 REVIEW_PENDING = "pending_review"
@@ -30,6 +31,16 @@ def rep_recipient(calendar: Calendar, rep_id: str | None) -> str:
     """Where a lead's rep is told: the rep's email, else their id, else the shared 'sales'."""
     rep = meeting_rep(calendar, rep_id)
     return rep.email if rep else (rep_id or "sales")
+
+
+def held_for_review(state: LeadState | str) -> bool | None:
+    """Whether a lead in `state` awaits review (True), is final (False), or has no score a CRM
+    should see yet (None: the chain writes it when it gets there)."""
+    if state == LeadState.NEEDS_REVIEW:
+        return True
+    if state == LeadState.SCORED:
+        return False
+    return None
 
 
 def write_back_properties(

@@ -20,33 +20,26 @@ from flows.receive import Received, receive
 from leadflow.lead_views import ranked_leads
 from leadflow.rendering import lead_table
 from leadflow.settings import Settings
-from leadflow.store import ScoringConfigRow, Store
-from leadflow.store.scoring_configs import saved_config
+from leadflow.store import Store
+from leadflow.store.scoring_configs import latest_saved, save_config
 from leadflow.store.types import utc_now
 from leadflow.wiring import transcripts_dir
-from scoring.config import load_config
+from scoring.config import load_config, parse_config
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "examples" / "demo"
-# What the demo's product does; need matching compares the leads' stated needs to these.
-DEMO_CAPABILITIES = [
-    "lead scoring", "CRM integration", "call transcription", "meeting scheduling",
-    "Slack notifications", "pontuação de leads", "integração com CRM",
-    "transcripción de llamadas", "calificación de leads",
-]
+DEMO_CONFIG = DEMO_DIR / "scoring.yaml"
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The user's settings with the demo's notifier and product filled in."""
-    updates: dict[str, Any] = {"notifier": "jsonl"}
-    if not settings.product_capabilities:
-        updates["product_capabilities"] = DEMO_CAPABILITIES
-    return settings.model_copy(update=updates)
+    """The user's settings with the demo's notifier."""
+    return settings.model_copy(update={"notifier": "jsonl"})
 
 
 def install_demo_data(settings: Settings, store: Store) -> None:
     """Put the sample transcripts where the transcripts connector looks, and the demo's scoring
-    config (with exchange rates for the reais and euro budgets) in force, unless the user set
-    their own; later commands (`leadflow serve`, `collect`) then see what the demo saw."""
+    config (exchange rates for the reais and euro budgets, the product's capabilities) in force
+    in the store, unless the user chose their own; later commands (`leadflow serve`, `extract`,
+    `collect`) then see what the demo saw."""
     folder = transcripts_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     for sample in (DEMO_DIR / "transcripts").iterdir():
@@ -54,12 +47,18 @@ def install_demo_data(settings: Settings, store: Store) -> None:
             shutil.copy2(sample, folder / sample.name)
     if settings.scoring_config is not None:
         return
+    demo = load_config(DEMO_CONFIG)
     with store.session() as session:
-        if saved_config(session) is None:
-            config = load_config(DEMO_DIR / "scoring.yaml")
-            session.add(ScoringConfigRow(config=config.model_dump(mode="json"),
-                                         version=config.version, actor="leadflow demo",
-                                         reason="the demo's config: default plus fx rates"))
+        saved = latest_saved(session)
+        if saved is None:
+            save_config(session, demo.model_dump(mode="json"), version=demo.version,
+                        actor="leadflow demo", reason="the demo's config: default plus fx "
+                        "rates and the demo product's capabilities")
+        elif not saved.config.get("capabilities"):
+            # A store from before capabilities were part of the config: add the demo's.
+            updated = parse_config({**saved.config, "capabilities": list(demo.capabilities)})
+            save_config(session, updated.model_dump(mode="json"), version=updated.version,
+                        actor="leadflow demo", reason="the demo product's capabilities")
 
 
 def _proposed_times(payload: dict[str, Any]) -> list[dict[str, Any]]:

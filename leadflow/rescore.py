@@ -37,18 +37,29 @@ class RescoreReport:
     invalid_lead_ids: tuple[int, ...] = ()
     # Leads whose total or band changed: what a CRM write-back has to update.
     changed_lead_ids: tuple[int, ...] = ()
+    # Of those, the leads whose band changed: what ops see before and after saving a config.
+    band_changed_lead_ids: tuple[int, ...] = ()
 
 
 def rescore_all(
-    store: Store, config: ScoringConfig, *, batch_size: int = BATCH_SIZE, actor: str = "system"
+    store: Store,
+    config: ScoringConfig,
+    *,
+    batch_size: int = BATCH_SIZE,
+    actor: str = "system",
+    write: bool = True,
 ) -> RescoreReport:
-    """Rescore every lead that has an extraction; only changed scores are written."""
+    """Rescore every lead that has an extraction; only changed scores are written.
+
+    With `write=False` nothing is stored or audited: the report previews what a config would
+    change."""
     started = time.perf_counter()
     scorer = compile_scorer(config)
     config_hash = scorer.config_hash
     leads = rescored = 0
     invalid: list[int] = []
     changed: list[int] = []
+    band_changed: list[int] = []
     encoded = _ComponentJSON()
     after = 0
     while True:
@@ -80,6 +91,11 @@ def rescore_all(
                     continue
                 if total is None or total != result.total or band != result.band:
                     changed.append(lead_id)
+                if band != result.band:
+                    band_changed.append(lead_id)
+                if not write:
+                    rescored += 1
+                    continue
                 components = encoded.components(result.components)
                 missing = encoded.missing(result.missing)
                 new_scores.append(
@@ -102,6 +118,10 @@ def rescore_all(
                 connection.exec_driver_sql(insert_score, new_scores)
                 connection.exec_driver_sql(update_lead, lead_updates)
                 rescored += len(new_scores)
+    if not write:
+        return RescoreReport(config_hash, leads, rescored, leads - rescored - len(invalid),
+                             round(time.perf_counter() - started, 3), tuple(invalid),
+                             tuple(changed), tuple(band_changed))
     with store.session() as session:
         append_audit(
             session,
@@ -122,6 +142,7 @@ def rescore_all(
         round(time.perf_counter() - started, 3),
         tuple(invalid),
         tuple(changed),
+        tuple(band_changed),
     )
 
 

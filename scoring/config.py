@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from leadflow.errors import ConfigError
 from scoring.bands import DEFAULT_BANDS, Band, check_bands
@@ -24,6 +31,11 @@ from scoring.tiers import Tiers, check_tiers
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
 _CURRENCY = r"^[A-Z]{3}$"
+# A capability is a short phrase ("lead scoring"); one per line in the ops console.
+Capability = typing.Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=120, pattern=r"^[^\n\r]+$"),
+]
 
 
 class Weights(BaseModel):
@@ -54,6 +66,8 @@ class ScoringConfig(BaseModel):
     weights: Weights = Field(default_factory=Weights)
     tiers: Tiers = Field(default_factory=Tiers)
     bands: tuple[Band, ...] = DEFAULT_BANDS
+    # What the product does: need extraction matches the lead's stated needs against these.
+    capabilities: tuple[Capability, ...] = ()
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -69,9 +83,10 @@ class ScoringConfig(BaseModel):
     @property
     def version(self) -> str:
         """Short sha256 of the canonical JSON of this config: equal content, equal version."""
-        canonical = json.dumps(
-            _canonical(self.model_dump(mode="python")), sort_keys=True, separators=(",", ":")
-        )
+        # Left out while empty, so a config saved before capabilities existed keeps its version.
+        data = self.model_dump(mode="python", exclude={"capabilities"} if not self.capabilities
+                               else None)
+        canonical = json.dumps(_canonical(data), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
@@ -140,8 +155,10 @@ def _from_validation(exc: ValidationError, file: Path | str | None) -> ConfigErr
         message = f"unknown key; allowed keys: {_allowed(_model_at(loc[:-1]))}"
     elif first["type"] == "missing":
         message = "required key is missing"
+    elif first["type"] == "string_pattern_mismatch" and loc and loc[0] == "capabilities":
+        message = "a capability is one line of text, e.g. lead scoring"
     elif first["type"] == "string_pattern_mismatch":
-        # The only patterns here are currency codes.
+        # The other patterns here are currency codes.
         message = f"{first['input']!r} is not allowed; use an ISO 4217 code in capitals, e.g. USD"
     else:
         message = first["msg"].removeprefix("Value error, ")

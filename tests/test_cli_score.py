@@ -138,7 +138,9 @@ def test_config_show_masks_secrets(runner: CliRunner, monkeypatch: pytest.Monkey
         assert "hunter2" not in result.output
         assert "**********" in result.output
     data = json.loads(result.output)
-    assert data["scoring_config_version"] == default_config().version
+    # The store is unreachable here: the settings still show, the reason is one masked line.
+    assert data["scoring_config_version"].startswith("invalid: cannot open the store at "
+                                                     "postgresql://app:***@db")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from rich.table import Table
 from connectors.base import Extractor
 from connectors.offline import OfflineExtractor
 from connectors.transcript_formats import parse_transcript
+from leadflow.config_in_force import config_in_force
 from leadflow.console import settings_of, stdout
 from leadflow.errors import ConfigError, InputError
 from leadflow.evaluation.gold import load_gold_dir
@@ -88,7 +90,9 @@ def extract_command(
     settings = settings_of(ctx)
     transcript = parse_transcript(transcript_file)
     extractor = build_extractor(settings, offline=offline, model=model)
-    context = command_context(settings, call_date=call_date.date() if call_date else None,
+    in_force = config_in_force(settings, Store.from_settings(settings))
+    context = command_context(in_force.capabilities,
+                              call_date=call_date.date() if call_date else None,
                               leads=leads, reps=reps)
     extraction = apply_verification(extractor.extract(transcript, context), transcript)
     console = stdout()
@@ -105,15 +109,15 @@ def extract_command(
 
 
 def command_context(
-    settings: Settings, *, call_date: date | None, leads: list[str], reps: list[str]
+    capabilities: Sequence[str], *, call_date: date | None, leads: list[str], reps: list[str]
 ) -> ExtractionContext:
-    """The context `leadflow extract` gives: what the options say, the configured capabilities."""
+    """The context `leadflow extract` gives: what the options say, the capabilities in force."""
     if any(not name.strip() for name in [*leads, *reps]):
         raise InputError("--lead and --rep need a person's name, not an empty one")
     participants = [Participant(name=name.strip(), side=Side.PROSPECT) for name in leads]
     participants += [Participant(name=name.strip(), side=Side.VENDOR) for name in reps]
     return ExtractionContext(call_date=call_date, participants=participants,
-                             product_capabilities=list(settings.product_capabilities))
+                             product_capabilities=list(capabilities))
 
 
 def describe(criterion: Criterion, answer: Any) -> str:

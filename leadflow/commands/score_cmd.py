@@ -14,7 +14,7 @@ from rich.text import Text
 from leadflow.console import settings_of, stdout
 from leadflow.errors import InputError
 from scoring.bant import BantAnswers
-from scoring.config import ScoringConfig, default_config, load_config
+from scoring.config import ScoringConfig, load_config
 from scoring.engine import Score, compile_scorer
 
 _MANY = TypeAdapter(list[BantAnswers])
@@ -39,7 +39,7 @@ def score_command(
         "--config",
         "-c",
         metavar="FILE",
-        help="Scoring config YAML. Default: LEADFLOW_SCORING_CONFIG, else the bundled default.",
+        help="Scoring config YAML. Default: the config in force (`leadflow config show`).",
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Print the Score as JSON (a list, in input order, for a list)."
@@ -61,11 +61,15 @@ def score_command(
 
 
 def resolve_config(ctx: typer.Context, config_file: Path | None) -> ScoringConfig:
-    """--config, else settings.scoring_config, else the bundled default."""
+    """--config, else the config in force (saved in the store, else the configured file, else
+    the bundled default): what the chain would score with."""
     if config_file is not None:
         return load_config(config_file)
-    configured = settings_of(ctx).scoring_config
-    return load_config(configured) if configured is not None else default_config()
+    from leadflow.config_in_force import config_in_force
+    from leadflow.store import Store
+
+    settings = settings_of(ctx)
+    return config_in_force(settings, Store.from_settings(settings)).config
 
 
 def read_answers(path: Path) -> tuple[list[BantAnswers], bool]:

@@ -49,3 +49,9 @@ def list_audit(
     if kind is not None:
         query = query.where(AuditEvent.kind == kind)
     return session.exec(query).all()
+
+
+def latest_audit(session: Session, kind: str) -> AuditEvent | None:
+    """The newest audit event of one kind, or None."""
+    return session.exec(select(AuditEvent).where(AuditEvent.kind == kind)
+                        .order_by(col(AuditEvent.id).desc())).first()

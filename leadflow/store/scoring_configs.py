@@ -1,11 +1,13 @@
-"""Scoring configs ops saved (from the web): the newest is in force for every command and flow.
+"""Scoring configs ops saved (web, API or `leadflow config apply`): the newest is in force.
 
-The file (LEADFLOW_SCORING_CONFIG, or the bundled default) is the starting point; a change made
-in the web UI is validated, saved here with who and why, and wins from then on.
+The file (LEADFLOW_SCORING_CONFIG, or the bundled default) is the starting point; a saved
+change is validated, kept here with who, when and why, and wins from then on. Rows are never
+updated or deleted: restoring an earlier version saves it again, so the history stays whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +30,33 @@ class ScoringConfigRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
 
 
+def latest_saved(session: Session) -> ScoringConfigRow | None:
+    """The newest saved config, or None when nobody ever saved one."""
+    return session.exec(
+        select(ScoringConfigRow).order_by(col(ScoringConfigRow.id).desc())).first()
+
+
 def saved_config(session: Session) -> dict[str, Any] | None:
-    """The newest saved config's data, or None when ops never changed it from the web."""
-    row = session.exec(select(ScoringConfigRow).order_by(col(ScoringConfigRow.id).desc())).first()
+    """The newest saved config's data, or None when nobody ever saved one."""
+    row = latest_saved(session)
     return dict(row.config) if row is not None else None
+
+
+def get_saved(session: Session, config_id: int) -> ScoringConfigRow | None:
+    """One saved config by id."""
+    return session.get(ScoringConfigRow, config_id)
+
+
+def config_history(session: Session, limit: int = 50) -> Sequence[ScoringConfigRow]:
+    """Saved configs, newest first."""
+    return session.exec(select(ScoringConfigRow).order_by(col(ScoringConfigRow.id).desc())
+                        .limit(limit)).all()
+
+
+def save_config(session: Session, data: dict[str, Any], *, version: str, actor: str,
+                reason: str | None) -> ScoringConfigRow:
+    """Keep a validated config's data as the newest (the one in force)."""
+    row = ScoringConfigRow(config=data, version=version, actor=actor, reason=reason)
+    session.add(row)
+    session.flush()
+    return row

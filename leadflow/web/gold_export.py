@@ -56,7 +56,7 @@ def export_gold(svc: Services, directory: Path) -> list[Path]:
         answers = effective_answers(to_extraction(row).answers, reviews)
         case = GoldCase(name=f"lead-{lead.id}-extraction-{row.id}", transcript="-",
                         language=row.language or "en", call_date=answers.stated_on,
-                        capabilities=list(svc.chain.capabilities),
+                        capabilities=list(svc.chain.in_force().capabilities),
                         notes=f"exported from review of extraction {row.id}",
                         expected=_expected(answers))
         written.append(write_gold_case(directory, case, transcript.text, f"{case.name}.txt"))

@@ -16,13 +16,7 @@ from sqlmodel import Session
 
 from connectors.base import LeadNotification
 from connectors.base.crm import ObjectType
-from flows.explain import (
-    REVIEW_FINAL,
-    REVIEW_PENDING,
-    explanation,
-    rep_recipient,
-    write_back_properties,
-)
+from flows.explain import explanation, rep_recipient, write_back_properties
 from leadflow.errors import ConnectorError, InputError
 from leadflow.store.audit import append_audit
 from leadflow.store.extractions import add_extraction, get_extraction, to_extraction
@@ -104,9 +98,10 @@ def _write_back(svc: Services, lead: Lead, scored: Score, *, final: bool, key: s
     """Write the score to the CRM; the error text (also audited) when that failed."""
     if not lead.crm_contact_id:
         return "the lead has no CRM contact yet"
-    properties = write_back_properties(scored, needs_review=False, flags=[],
-                                       scored_at=svc.chain.clock())
-    properties["leadflow_review_status"] = REVIEW_FINAL if final else REVIEW_PENDING
+    # Until the review is complete the CRM hears only that it is pending, as from the chain.
+    properties = write_back_properties(
+        scored, needs_review=not final, flags=[] if final else ["review in progress"],
+        scored_at=svc.chain.clock())
     try:
         svc.chain.connectors.crm.update_properties(ObjectType.CONTACT, lead.crm_contact_id,
                                                    properties, idempotency_key=key)
@@ -176,14 +171,22 @@ def approve(svc: Services, extraction_id: int, criterion: Criterion | None, acto
     """Accept one criterion's value, or (criterion None) the whole extraction as it stands."""
     with svc.store.session() as session:
         row, lead = _load(session, extraction_id)
-        answers = effective_answers(to_extraction(row).answers,
-                                    list_reviews(session, extraction_id))
-        review = add_review(session, extraction_id=extraction_id, reviewer=actor,
-                            decision=ReviewDecision.APPROVE,
-                            criterion=criterion.value if criterion else None,
-                            value=_value_of(answers, criterion) if criterion else None)
+        reviews = list_reviews(session, extraction_id)
+        answers = effective_answers(to_extraction(row).answers, reviews)
+        # "Approve all" is a decision on each criterion not yet decided, so agreement counts it
+        # like one approval per criterion; earlier overrides keep their own verdict.
+        decided = {c for c in latest_decisions(reviews) if c is not None}
+        approved = [criterion] if criterion else [c for c in Criterion if c.value not in decided]
+        for each in approved:
+            review = add_review(session, extraction_id=extraction_id, reviewer=actor,
+                                decision=ReviewDecision.APPROVE, criterion=each.value,
+                                value=_value_of(answers, each))
+        if criterion is None:
+            review = add_review(session, extraction_id=extraction_id, reviewer=actor,
+                                decision=ReviewDecision.APPROVE)
         append_audit(session, kind="review_approved", lead_id=lead.id, actor=actor,
-                     step="review", after={"criterion": criterion.value if criterion else "all"},
+                     step="review", after={"criterion": criterion.value if criterion else "all",
+                                           "approved": [c.value for c in approved]},
                      detail={"review_id": review.id, "extraction_id": extraction_id})
         was_pending = lead.state == LeadState.NEEDS_REVIEW
         final = _finish(session, row, lead, actor)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from dataclasses import dataclass, field
 
 from flows.chain import Chain
+from leadflow.config_in_force import InForce
 from leadflow.settings import Settings
 from leadflow.store import Store
-from leadflow.store.scoring_configs import saved_config
 from leadflow.web.drainer import Drainer
-from scoring.config import ScoringConfig, parse_config
+from scoring.config import ScoringConfig
 
 
 @dataclass
@@ -24,12 +23,10 @@ class Services:
     drainer: Drainer | None = None
     cookie_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
-    def config(self) -> ScoringConfig:
-        """The scoring config in force: the newest one ops saved, else the chain's."""
-        with self.store.session(write=False) as session:
-            saved = saved_config(session)
-        return self.chain.config if saved is None else parse_config(saved)
+    def in_force(self) -> InForce:
+        """The scoring config and capabilities in force, with where each came from."""
+        return self.chain.in_force()
 
-    def chain_now(self) -> Chain:
-        """The chain with the config in force (for review rescoring)."""
-        return dataclasses.replace(self.chain, config=self.config())
+    def config(self) -> ScoringConfig:
+        """The scoring config in force."""
+        return self.chain.in_force().config

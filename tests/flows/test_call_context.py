@@ -16,8 +16,10 @@ from tests.flows.world import World
 def test_the_extract_step_gives_the_meeting_date_the_lead_the_rep_and_the_capabilities(
     world: World,
 ) -> None:
-    world = dataclasses.replace(world, chain=dataclasses.replace(
-        world.chain, capabilities=("lead scoring", "crm sync")))
+    configured = world.chain.configured.model_copy(
+        update={"capabilities": ("lead scoring", "crm sync")})
+    chain = dataclasses.replace(world.chain, configured=configured)
+    world = dataclasses.replace(world, chain=chain)
     [lead_id] = intake(world)
     run(world, [lead_id])
     after_meetings(world)

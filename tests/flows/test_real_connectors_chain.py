@@ -35,6 +35,7 @@ from connectors.offline import OfflineExtractor
 from flows.chain import Chain
 from flows.runner import Progress, advance_leads
 from flows.spec.engine import bant_steps
+from leadflow.config_in_force import Configured
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
 from leadflow.store.leads import get_lead, update_lead
@@ -144,9 +145,10 @@ def setup(stubs: tuple[Stubs, str, str, GongClock], tmp_path: Path) -> Setup:
     def no_sleep(seconds: float) -> None:
         raise AssertionError(f"the chain tried to sleep {seconds} s")
 
-    chain = Chain(store=store, connectors=connectors, config=default_config(),
+    configured = Configured(config=default_config(), source="test", capabilities=CAPABILITIES)
+    chain = Chain(store=store, connectors=connectors, configured=configured,
                   retry=RetrySettings(max_attempts=2, base_delay_s=0, max_delay_s=0),
-                  capabilities=CAPABILITIES, clock=clock, sleep=no_sleep, max_concurrency=1)
+                  clock=clock, sleep=no_sleep, max_concurrency=1)
     return Setup(found, chain, store, clock, create_app(web_settings(tmp_path), store, chain))
 
 

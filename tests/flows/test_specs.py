@@ -24,10 +24,11 @@ from leadflow.commands import flows_cmd
 from leadflow.errors import ConfigError, InputError
 from leadflow.store.leads import get_lead
 from leadflow.store.models import LeadState
+from leadflow.store.scoring_configs import save_config
 from scoring.bant import AuthorityLevel
 from scoring.config import default_config, parse_config
 from tests.flows.test_chain import TRANSCRIPT, strong_extraction
-from tests.flows.world import World, submission
+from tests.flows.world import START, World, submission
 
 REGISTRY = builtin_registry()
 HEAD = "name: t\ntrigger: {kind: manual}\nsteps:\n"
@@ -165,16 +166,18 @@ def test_rescore_spec_rescores_without_any_extractor_call_and_writes_changes(
 ) -> None:
     lead_id = _scored_lead(world)
     extractor_calls = len(world.extractor.calls)
-    heavier_budget = default_config().model_dump()
+    heavier_budget = default_config().model_dump(mode="json")
     heavier_budget["weights"] = {"budget": 40, "authority": 15, "need": 25, "timeline": 20}
     heavier_budget["tiers"]["budget"][0]["points"] = 40
     heavier_budget["tiers"]["authority"] = [
         {"levels": ["c_level"], "points": 15, "label": "C-level"},
         {"levels": ["vp_director", "manager"], "points": 10, "label": "manager+"},
         {"levels": ["individual_contributor", "unknown"], "points": 0, "label": "other"}]
-    chain = dataclasses.replace(world.chain, config=parse_config(heavier_budget))
+    with world.store.session() as session:
+        save_config(session, heavier_budget, version=parse_config(heavier_budget).version,
+                    actor="ops", reason="budget matters more")
     steps = compile_spec(load_spec(SPECS_DIR / "rescore.yaml", REGISTRY), REGISTRY)
-    outputs = run_batch(chain, steps)
+    outputs = run_batch(world.chain, steps)
     assert outputs["rescore"]["changed_lead_ids"] == [lead_id]
     assert outputs["write_back"]["written"] == 1
     assert len(world.extractor.calls) == extractor_calls
@@ -182,6 +185,39 @@ def test_rescore_spec_rescores_without_any_extractor_call_and_writes_changes(
         lead = get_lead(session, lead_id)
         assert lead is not None and int(lead.score_total) == 70  # 40 + 0 + 25 + 5
     assert world.crm.calls_to("update_properties")[-1]["properties"]["leadflow_score"] == 70
+
+
+def test_a_rescore_keeps_a_lead_in_review_pending_in_the_crm(world: World) -> None:
+    received = receive(world.store, "google_forms", submission(3))
+    world.transcripts.add(TRANSCRIPT, lead_email="lead3@example.com")
+    world.extractor.queue(strong_extraction(flagged=True))  # 100 points, held for review
+    asyncio.run(advance_leads(world.chain, [received.lead_id], bant_steps()))
+    world.clock.now += timedelta(days=5)
+    asyncio.run(advance_leads(world.chain, [received.lead_id], bant_steps()))
+    world.clock.now = START  # back before the next lead's proposed meeting times
+    scored_id = _scored_lead(world)  # 60, final
+    data = default_config().model_dump(mode="json")
+    data["tiers"]["timeline"][0]["max_months"] = 1  # 2 months: 20 -> 10 points
+    data["bands"] = [{"name": "Good", "min": 95}, {"name": "Fair", "min": 65},
+                     {"name": "Poor", "min": 0}]
+    with world.store.session() as session:
+        save_config(session, data, version=parse_config(data).version, actor="ops",
+                    reason="stricter bands")
+    outputs = run_batch(world.chain, compile_spec(
+        load_spec(SPECS_DIR / "rescore.yaml", REGISTRY), REGISTRY))
+    assert set(outputs["rescore"]["changed_lead_ids"]) == {received.lead_id, scored_id}
+    assert outputs["write_back"] == {"written": 2, "held": 0}
+    with world.store.session(write=False) as session:
+        in_review, scored = get_lead(session, received.lead_id), get_lead(session, scored_id)
+    assert in_review is not None and in_review.state == LeadState.NEEDS_REVIEW
+    assert scored is not None
+    names = ["leadflow_review_status", "leadflow_score", "leadflow_band"]
+    # The lead in review still reads "pending review" in the CRM, with no score to act on.
+    assert world.crm.get_properties(ObjectType.CONTACT, in_review.crm_contact_id, names) == {
+        "leadflow_review_status": "pending_review", "leadflow_score": None,
+        "leadflow_band": None}
+    assert world.crm.get_properties(ObjectType.CONTACT, scored.crm_contact_id, names) == {
+        "leadflow_review_status": "final", "leadflow_score": 60, "leadflow_band": "Poor"}
 
 
 def test_on_error_review_sends_the_lead_to_a_reviewer(world: World, tmp_path: Path) -> None:

@@ -19,10 +19,14 @@ from connectors.fakes import (
     ScriptedExtractor,
 )
 from flows.chain import Chain
+from leadflow.config_in_force import Configured
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
 from leadflow.wiring import Connectors
 from scoring.config import default_config
+
+# The default config, no capabilities: what a chain starts from when nobody saved a config.
+TEST_CONFIGURED = Configured(config=default_config(), source="test default")
 
 # A Monday, before daylight saving time starts in New York.
 START = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
@@ -78,7 +82,7 @@ def build_world(folder: Path, *, reps: list[Rep] | None = None, max_concurrency:
         notifier=InMemoryNotifier(), extractor=ScriptedExtractor(),
     )
     clock = Clock(START)
-    chain = Chain(store=store, connectors=connectors, config=default_config(),
+    chain = Chain(store=store, connectors=connectors, configured=TEST_CONFIGURED,
                   retry=RetrySettings(max_attempts=3, base_delay_s=0, max_delay_s=0),
                   clock=clock, sleep=lambda _: None, max_concurrency=max_concurrency)
     return World(chain, store, connectors.crm, connectors.calendar, connectors.transcripts,

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from leadflow.commands import extract_cmd
 from leadflow.errors import InputError
 from leadflow.evaluation.gold import GoldCase, load_gold_dir, write_gold_case
-from leadflow.settings import Settings
 from scoring.transcript import Side
 from tests.leadflow.conftest import GOLD
 
@@ -112,15 +111,14 @@ def test_extract_takes_the_call_date_and_who_is_on_which_side(
 
 
 def test_the_commands_context_puts_leads_on_the_prospect_side_and_reps_on_ours() -> None:
-    settings = Settings(product_capabilities=["lead scoring"])
-    context = extract_cmd.command_context(settings, call_date=date(2030, 3, 5),
+    context = extract_cmd.command_context(["lead scoring"], call_date=date(2030, 3, 5),
                                           leads=["Dana"], reps=["Ana", "João"])
     assert [(p.name, p.side) for p in context.participants] == [
         ("Dana", Side.PROSPECT), ("Ana", Side.VENDOR), ("João", Side.VENDOR)]
     assert context.call_date == date(2030, 3, 5)
     assert context.product_capabilities == ["lead scoring"]
     with pytest.raises(InputError, match="--lead"):
-        extract_cmd.command_context(settings, call_date=None, leads=[" "], reps=[])
+        extract_cmd.command_context([], call_date=None, leads=[" "], reps=[])
 
 
 def test_a_gold_case_gives_its_extraction_context_and_reads_the_old_date_name() -> None:
@@ -135,3 +133,20 @@ def test_a_gold_case_gives_its_extraction_context_and_reads_the_old_date_name() 
     assert old.context().call_date == date(2030, 3, 5)
     assert old.context().participants[0].side is Side.PROSPECT
     assert '"call_date":"2030-03-05"' in old.model_dump_json()
+
+
+def test_extract_matches_needs_against_the_capabilities_the_demo_saved(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path
+) -> None:
+    from leadflow.demo import install_demo_data
+    from leadflow.settings import Settings
+    from leadflow.store import Store
+
+    transcript = str(GOLD.parent / "demo" / "transcripts" / "dana.whitfield@northwind.example.txt")
+    before = json.loads(runner.invoke(app, ["extract", transcript, "--offline", "--json"]).output)
+    assert before["fields"]["need"]["status"] == "ambiguous"  # no capabilities: cannot tell
+    settings = Settings(data_dir=tmp_path / ".leadflow")
+    install_demo_data(settings, Store.from_settings(settings))
+    after = json.loads(runner.invoke(app, ["extract", transcript, "--offline", "--json"]).output)
+    assert after["fields"]["need"]["status"] == "found"
+    assert after["answers"]["need"]["level"] == "full"

@@ -36,8 +36,8 @@ def llm_world(tmp_path: Path, server: FakeOpenAI) -> tuple[World, LlmExtractor]:
     settings = llm_settings(server)
     extractor = LlmExtractor(build_client(settings), settings, world.store, sleep=Sleeps())
     connectors = replace(world.chain.connectors, extractor=extractor)
-    world.chain = replace(world.chain, connectors=connectors,
-                          capabilities=tuple(CAPABILITIES))
+    configured = world.chain.configured.model_copy(update={"capabilities": tuple(CAPABILITIES)})
+    world.chain = replace(world.chain, connectors=connectors, configured=configured)
     return world, extractor
 
 

@@ -162,7 +162,8 @@ def test_unknown_keys_list_what_is_allowed(tmp_path: Path) -> None:
     assert error.key == "tiers.budget[0].minimum"
     assert error.detail == "unknown key; allowed keys: points, label, min_amount"
     error = _error(tmp_path, _with(["weigths"], {}))
-    assert error.detail == "unknown key; allowed keys: currency, fx_rates, weights, tiers, bands"
+    assert error.detail == (
+        "unknown key; allowed keys: currency, fx_rates, weights, tiers, bands, capabilities")
 
 
 def test_a_missing_required_key_is_named(tmp_path: Path) -> None:

@@ -128,3 +128,43 @@ def test_api_reviews_and_agreement(client: TestClient, seeded: Seeded) -> None:
     bad = client.post("/api/reviews", headers=headers, json={
         "extraction_id": 1, "decision": "override", "criterion": "budget"})
     assert bad.status_code == 422
+
+
+def test_agreement_counts_approve_all_as_one_decision_per_criterion(
+    client: TestClient, seeded: Seeded
+) -> None:
+    from leadflow.web.agreement import agreement
+
+    headers = {"Authorization": f"Bearer {seeded.tokens['rita']}"}
+
+    def decide(extraction_id: int, decision: str, **more: str) -> None:
+        response = client.post("/api/reviews", headers=headers, json={
+            "extraction_id": extraction_id, "decision": decision, **more})
+        assert response.status_code == 201, response.text
+
+    # 1: the ambiguous budget filled in by hand (a miss), then the rest approved with "approve all"
+    decide(1, "override", criterion="budget", value="150k", reason="confirmed by email")
+    decide(1, "approve")
+    # 2: one criterion approved, another corrected (a false positive and a miss)
+    decide(2, "approve", criterion="authority")
+    decide(2, "override", criterion="need", value="partial", reason="only scoring is in scope")
+    # 3: everything approved at once
+    decide(3, "approve")
+    tallies = agreement(client.app.state.services)
+    overall = {name: tally.model_dump() for name, tally in tallies["criterion"].items()}
+    assert overall == {
+        "budget": {"decided": 2, "accepted": 1, "tp": 1, "fp": 0, "fn": 1},
+        "authority": {"decided": 3, "accepted": 3, "tp": 3, "fp": 0, "fn": 0},
+        "need": {"decided": 3, "accepted": 2, "tp": 2, "fp": 1, "fn": 1},
+        "timeline": {"decided": 2, "accepted": 2, "tp": 2, "fp": 0, "fn": 0},
+    }
+    [week] = tallies["week"].values()
+    assert (week.decided, week.accepted, week.tp, week.fp, week.fn) == (10, 8, 8, 1, 2)
+    assert (round(week.precision, 3), week.recall) == (round(8 / 9, 3), 0.8)
+    # The override of budget on 1 is not turned into an approval by the later "approve all".
+    with seeded.world.store.session(write=False) as session:
+        from leadflow.store.reviews import list_reviews
+
+        decisions = [(r.criterion, r.decision) for r in list_reviews(session, 1)]
+    assert decisions == [("budget", "override"), ("authority", "approve"), ("need", "approve"),
+                         ("timeline", "approve"), (None, "approve")]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from connectors.base.crm import ObjectType
-from flows.explain import explanation, write_back_properties
+from flows.explain import explanation, held_for_review, write_back_properties
 from flows.spec.registry import ActionContext, NoParams, Registry
 from leadflow.errors import InputError
 from leadflow.rescore import rescore_all
@@ -75,7 +75,7 @@ def register(registry: Registry) -> None:
         if row is None:
             raise InputError(f"lead {lead_id}: no extraction to score")
         extraction = to_extraction(row)
-        scored = score(extraction.answers, ctx.chain.config)
+        scored = score(extraction.answers, ctx.chain.in_force().config)
         return {**_summary(scored), "extraction_id": row.id,
                 "needs_review": extraction.needs_review,
                 "flags": [f"{flag.kind.value}: {flag.detail}" for flag in extraction.flags],
@@ -108,14 +108,16 @@ def register(registry: Registry) -> None:
     @registry.action("score.rescore_all", batch=True)
     def rescore(ctx: ActionContext, params: NoParams) -> dict[str, Any]:
         """Rescore every stored extraction with the current config; no LLM is called."""
-        report = rescore_all(ctx.chain.store, ctx.chain.config)
+        report = rescore_all(ctx.chain.store, ctx.chain.in_force().config)
         return {**asdict(report), "invalid_lead_ids": list(report.invalid_lead_ids),
-                "changed_lead_ids": list(report.changed_lead_ids)}
+                "changed_lead_ids": list(report.changed_lead_ids),
+                "band_changed_lead_ids": list(report.band_changed_lead_ids)}
 
     @registry.action("crm.write_changed_scores", LeadIds, batch=True)
     def write_changed(ctx: ActionContext, params: LeadIds) -> dict[str, Any]:
-        """Write the current score of each given lead (e.g. those a rescore changed) to the CRM."""
-        written = 0
+        """Write the current score of each given lead (e.g. those a rescore changed) to the CRM,
+        with the lead's real review status: a lead in review stays "pending review"."""
+        written = held = 0
         with ctx.chain.store.session(write=False) as session:
             changed = [get_lead(session, lead_id) for lead_id in params.lead_ids]
             scores = {lead.id: latest_score(session, lead.id or 0) for lead in changed if lead}
@@ -123,13 +125,18 @@ def register(registry: Registry) -> None:
             row = scores.get(lead.id) if lead else None
             if lead is None or row is None or not lead.crm_contact_id:
                 continue
+            needs_review = held_for_review(lead.state)
+            if needs_review is None:
+                held += 1  # mid-chain: its own write-back step will send the new score
+                continue
             scored = Score(components=tuple(row.components), total=int(row.total),
                            band=row.band, missing=tuple(row.missing),
                            config_hash=row.config_hash)
+            flags = ["awaiting a reviewer's decision"] if needs_review else []
             ctx.chain.connectors.crm.update_properties(
                 ObjectType.CONTACT, lead.crm_contact_id,
-                write_back_properties(scored, needs_review=False, flags=[],
+                write_back_properties(scored, needs_review=needs_review, flags=flags,
                                       scored_at=ctx.chain.clock()),
                 idempotency_key=f"{lead.submission_id}:rescore:{row.config_hash}")
             written += 1
-        return {"written": written}
+        return {"written": written, "held": held}
