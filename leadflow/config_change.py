@@ -111,10 +111,12 @@ def restore(chain: Chain, saved_id: int, *, actor: str, reason: str) -> ConfigCh
                        if reason.strip() else "")
 
 
-def rescore_in_force(chain: Chain, *, actor: str, prefect: bool = False) -> RescoreSummary:
+async def rescore_in_force(chain: Chain, *, actor: str, prefect: bool = False) -> RescoreSummary:
     """Run the rescore flow (flows/specs/rescore.yaml) under the config in force: changed
     scores are stored and written to the CRM with each lead's real review status. With
-    `prefect`, as a Prefect flow run on the configured server; else in this process."""
+    `prefect`, as a Prefect flow run on the server of the caller's context (await it on the
+    loop that server's settings were entered on, as the web's lifespan does); else in a
+    worker thread of this process."""
     from flows.spec.actions import builtin_registry
     from flows.spec.engine import SPECS_DIR, compile_spec, run_batch
     from flows.spec.validation import load_spec
@@ -124,9 +126,9 @@ def rescore_in_force(chain: Chain, *, actor: str, prefect: bool = False) -> Resc
     if prefect:
         from flows.qualification import run_batch_spec
 
-        outputs = asyncio.run(run_batch_spec(steps, chain))
+        outputs = await run_batch_spec(steps, chain)
     else:
-        outputs = run_batch(chain, steps)
+        outputs = await asyncio.to_thread(run_batch, chain, steps)
     rescored, written = outputs["rescore"], outputs.get("write_back", {})
     summary = RescoreSummary(
         version=rescored["config_hash"], leads=rescored["leads"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
 from pathlib import Path
@@ -158,7 +159,7 @@ def _report(chain: Chain, change: ConfigChange) -> None:
     console = stdout()
     console.print(f"saved version {change.version} (was {change.previous_version})")
     _print_diff(change.diff)
-    summary = rescore_in_force(chain, actor=_actor())
+    summary = asyncio.run(rescore_in_force(chain, actor=_actor()))
     console.print(f"rescored {summary.leads} leads: {summary.changed} changed score, "
                   f"{summary.band_changed} changed band, {summary.written} written to the CRM")
 

@@ -93,10 +93,12 @@ def _with_capabilities(config: ScoringConfig, text: str) -> dict[str, Any]:
     return {**config.model_dump(mode="json"), "capabilities": list(dict.fromkeys(lines))}
 
 
-def _rescore(svc: Services, actor: str) -> None:
-    """The background half of a change: rescore and write back; failures are audited."""
+async def _rescore(svc: Services, actor: str) -> None:
+    """The background half of a change: rescore and write back; failures are audited. On the
+    app's loop, so a Prefect flow run goes to the server `leadflow serve` entered."""
     try:
-        rescore_in_force(svc.chain, actor=actor, prefect=svc.settings.web.runner == "prefect")
+        await rescore_in_force(svc.chain, actor=actor,
+                               prefect=svc.settings.web.runner == "prefect")
     except (LeadflowError, OSError) as exc:
         log.warning("rescoring after a config change failed: %s", exc)
         with svc.store.session() as session:

@@ -96,3 +96,25 @@ def test_a_spec_file_runs_as_a_flow_over_the_scored_leads(
     [progress] = asyncio.run(run_spec_file(str(spec), world.chain))
     assert progress.finished
     assert world.notifier.sent[-1][0].text == "lead5@example.com scored 100"
+
+
+def test_a_config_change_is_rescored_as_a_prefect_flow_run(
+    prefect_server: str, world: World
+) -> None:
+    """What the web does after ops save a config: the rescore flow as a Prefect flow run."""
+    from leadflow.config_change import rescore_in_force, save_change
+    from scoring.config import default_config
+
+    received = receive(world.store, "google_forms", submission(6))
+    world.transcripts.add(TRANSCRIPT, lead_email="lead6@example.com")
+    world.extractor.queue(strong_extraction())
+    asyncio.run(qualify_leads([received.lead_id], world.chain))
+    world.clock.now += timedelta(days=5)
+    asyncio.run(collect_transcripts(world.chain))
+    data = default_config().model_dump(mode="json")
+    data["tiers"]["timeline"][0]["max_months"] = 1  # 2 months: 20 -> 10 points
+    save_change(world.chain, data, actor="ops", reason="sooner is better")
+    summary = asyncio.run(rescore_in_force(world.chain, actor="ops", prefect=True))
+    assert (summary.changed, summary.written) == (1, 1)
+    with world.store.session(write=False) as session:
+        assert get_lead(session, received.lead_id).score_total == 90  # type: ignore[union-attr]
