@@ -6,10 +6,17 @@ from datetime import datetime
 
 from connectors.base import Calendar, PropertyValue, Rep
 from leadflow.store.models import LeadState
+from scoring.bant import Criterion
 from scoring.engine import Score
 
 REVIEW_PENDING = "pending_review"
 REVIEW_FINAL = "final"
+# Written only with a score and the lead's real review status (write_back_properties): a spec's
+# `crm.update` may not set them, so "final" never reaches the CRM for an unchecked score.
+SCORE_PROPERTIES = frozenset({
+    "leadflow_score", "leadflow_band", "leadflow_explanation", "leadflow_review_status",
+    "leadflow_review_reasons", "leadflow_config_version", "leadflow_scored_at",
+    *(f"leadflow_{criterion.value}_tier" for criterion in Criterion)})
 
 
 def explanation(scored: Score) -> str:

@@ -6,7 +6,7 @@ Every problem is one line: `line L, col C: <what is wrong>; <what is allowed>`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -109,7 +109,10 @@ def _check_params(
         if any(templating.is_template(text) for text in templating.strings(value)):
             continue  # checked when rendered, with the earlier steps' real outputs
         try:
-            TypeAdapter(field.annotation).validate_python(value)
+            # With the field's metadata, so constraints and validators apply at load time too.
+            annotation = (Annotated[field.annotation, *field.metadata] if field.metadata
+                          else field.annotation)
+            TypeAdapter(annotation).validate_python(value)
         except ValidationError as exc:
             problems.append(_at(source, (*where, name), f"parameter {name!r}: "
                                 f"{exc.errors()[0]['msg']}"))

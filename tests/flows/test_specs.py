@@ -64,6 +64,8 @@ def problems_of(tmp_path: Path, text: str) -> list[str]:
      r"steps.0.on_error: .*allowed: 'fail', 'review' or 'skip'"),
     ("  - {name: a, action: score.rescore_all}\n",
      r"'score.rescore_all' is a batch action, but the spec's scope is 'lead'"),
+    ("  - {name: a, action: crm.update, params: {properties: {leadflow_review_status: final}}}\n",
+     r"leadflow_review_status: written only by crm.write_score with the lead's review status"),
 ])
 def test_each_invalid_spec_gets_a_precise_one_line_message(
     tmp_path: Path, body: str, expected: str

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
 from connectors.base import CRM, ActivityKind, ContactInput, DealRecord, PropertyValue
 from connectors.base.crm import ObjectType
-from flows.explain import write_back_properties
+from flows.explain import SCORE_PROPERTIES, write_back_properties
 from flows.spec.registry import ActionContext, Registry
 from leadflow.store.leads import set_lead_state, update_lead
 from leadflow.store.models import Lead, LeadState
@@ -37,8 +37,16 @@ class EnsureDeal(_Params):
     reuse_open_deal: bool = True
 
 
+def _not_the_score(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
+    reserved = sorted(SCORE_PROPERTIES & properties.keys())
+    if reserved:
+        raise ValueError(f"{', '.join(reserved)}: written only by crm.write_score with the "
+                         "lead's review status; use another property name")
+    return properties
+
+
 class UpdateProperties(_Params):
-    properties: dict[str, PropertyValue]
+    properties: Annotated[dict[str, PropertyValue], AfterValidator(_not_the_score)]
     contact_id: str | None = None
     email: str | None = None
     object_type: ObjectType = ObjectType.CONTACT
