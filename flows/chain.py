@@ -59,7 +59,7 @@ class Chain:
     sleep: Callable[[float], None] = time.sleep
     # Who this process is when it takes a lead's lease, and how long a lease lasts.
     owner: str = PROCESS_OWNER
-    lease: timedelta = timedelta(minutes=10)
+    lease: timedelta = timedelta(minutes=3)
     max_attempts: int = 3
     # Called at each step boundary (step, "before" | "after"); the fault campaign's kill switch.
     boundary: Callable[[str, str], None] | None = None

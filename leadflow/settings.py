@@ -179,7 +179,7 @@ class Settings(BaseSettings):
     max_concurrent_leads: int = Field(default=4, ge=1)
     # A process running a lead holds its lease this long (renewed between steps); a lead whose
     # process died is resumed by another once the lease lapses.
-    lead_lease_s: int = Field(default=600, ge=5)
+    lead_lease_s: int = Field(default=180, ge=5)
     # Runs of one lead that end with its process dying or an unexpected error before the lead
     # is marked failed, so a poison lead never blocks the others.
     max_lead_attempts: int = Field(default=3, ge=1)
