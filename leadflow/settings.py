@@ -177,6 +177,15 @@ class Settings(BaseSettings):
     retries: RetrySettings = Field(default_factory=RetrySettings)
     # Leads processed at once inside one batch flow run (SQLite-backed servers want few).
     max_concurrent_leads: int = Field(default=4, ge=1)
+    # A process running a lead holds its lease this long (renewed between steps); a lead whose
+    # process died is resumed by another once the lease lapses.
+    lead_lease_s: int = Field(default=180, ge=5)
+    # Runs of one lead that end with its process dying or an unexpected error before the lead
+    # is marked failed, so a poison lead never blocks the others.
+    max_lead_attempts: int = Field(default=3, ge=1)
+    # Testing only: "STEP:before" or "STEP:after" kills the process at that step boundary (before
+    # its outside call, or after it but before the step is recorded), for the fault campaign.
+    fault_kill_at: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+:(before|after)$")
     # Flow runs at once across processes on the embedded SQLite Prefect server (0: no cap).
     max_concurrent_flow_runs: int = Field(default=2, ge=0)
     form_timezone: str = "UTC"

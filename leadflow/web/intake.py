@@ -80,6 +80,9 @@ async def intake(
         return JSONResponse(rejected.model_dump(), status_code=422)
     if received.runnable and not received.duplicate and svc.drainer is not None:
         svc.drainer.submit([received.lead_id])
+    if received.attached_to is not None and svc.drainer is not None:
+        # Its lease decides: still running elsewhere, nothing happens; cut off, it resumes.
+        svc.drainer.submit([received.attached_to])
     accepted = Accepted(submission_id=received.submission_id, lead_id=received.lead_id,
                         duplicate=received.duplicate, state=received.state)
     return JSONResponse(accepted.model_dump(), status_code=202)
