@@ -38,13 +38,15 @@ def take_lease(session: Session, lead_id: int, *, owner: str, now: datetime,
     """Take the lead's lease: the attempt number (1 unless earlier runs were cut off), or None
     while a lease on it is still valid."""
     expires = now + ttl
+    table = LeadLease.__table__
+    # Core statements throughout: the ORM's identity map would go stale beside them.
     try:
         with session.begin_nested():
-            session.add(LeadLease(lead_id=lead_id, owner=owner, expires_at=expires))
+            session.connection().execute(table.insert().values(
+                lead_id=lead_id, owner=owner, expires_at=expires, attempts=1))
         return 1
     except IntegrityError:
         pass
-    table = LeadLease.__table__
     taken = session.connection().execute(
         table.update()
         # Only a lapsed lease: a valid one is a run in progress, even in this same process.
@@ -82,12 +84,14 @@ def note_lease_error(session: Session, lead_id: int, *, owner: str, error: str,
 def expired_leases(session: Session, now: datetime, limit: int = 1000) -> Sequence[LeadLease]:
     """Leases whose process died or gave up: the leads to resume, oldest first."""
     return session.exec(select(LeadLease).where(col(LeadLease.expires_at) <= now)
-                        .order_by(col(LeadLease.expires_at)).limit(limit)).all()
+                        .order_by(col(LeadLease.expires_at)).limit(limit)
+                        .execution_options(populate_existing=True)).all()
 
 
 def get_lease(session: Session, lead_id: int) -> LeadLease | None:
     """The lead's lease, if a run holds it or was cut off."""
-    return session.get(LeadLease, lead_id)
+    return session.exec(select(LeadLease).where(LeadLease.lead_id == lead_id)
+                        .execution_options(populate_existing=True)).first()
 
 
 def drop_lease(session: Session, lead_id: int) -> None:
