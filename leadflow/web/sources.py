@@ -16,6 +16,7 @@ from sqlmodel import Session
 from flows.receive import Received, keep_dead_letter, receive, store_form
 from leadflow.errors import InputError
 from leadflow.intake import DEFAULT_FIELD_TITLES, parse_submission
+from leadflow.intake_limits import load_json
 from leadflow.settings import IntakeSource, Settings
 from leadflow.store import Store
 from leadflow.store.submissions import (
@@ -35,10 +36,7 @@ def _at(payload: Any, path: str) -> Any:
 
 def map_generic(source: str, mapping: IntakeSource, body: str) -> str:
     """The Google Forms shape of a generic form body; InputError lists every field problem."""
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"submission is not valid JSON: {exc}", errors=[f"body: {exc}"]) from exc
+    payload = load_json(body)
     if not isinstance(payload, dict):
         raise InputError("submission must be a JSON object", errors=["body: not an object"])
     errors: list[str] = []
