@@ -49,6 +49,18 @@ def shown(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+def body_text(body: bytes) -> str:
+    """A request body as text; InputError when it is not UTF-8 or holds a NUL (no text column
+    stores one), so the caller keeps the bytes themselves."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _input(f"body: not UTF-8 text (byte {exc.start}); kept in base64") from None
+    if "\x00" in text:
+        raise _input("body: contains a NUL character; kept in base64")
+    return text
+
+
 def load_json(raw: str | bytes) -> Any:
     """Parse a body as JSON no deeper than MAX_JSON_DEPTH; InputError says why it is not."""
     try:

@@ -28,11 +28,23 @@ class Accepted(BaseModel):
 
 
 class Rejected(BaseModel):
-    """A malformed submission, kept as a dead letter, with every field error."""
+    """A malformed submission, kept as a dead letter: the reason in one line, every error."""
 
     detail: str = "submission is malformed"
     dead_letter_id: int | None
     errors: list[str]
+
+    @classmethod
+    def of(cls, dead_letter_id: int | None, errors: list[str]) -> Rejected:
+        """The answer for a dead letter: `detail` joins the errors, cut to one short line."""
+        reason = "; ".join(errors)
+        if len(reason) > _REASON_CHARS:
+            reason = reason[:_REASON_CHARS - 1] + "…"
+        return cls(detail=f"submission is malformed: {reason}", dead_letter_id=dead_letter_id,
+                   errors=errors)
+
+
+_REASON_CHARS = 300
 
 
 @router.post(
@@ -65,18 +77,14 @@ async def intake(
         client = request.client.host if request.client else "?"
         log.warning("intake %s refused from %s: %s", source, client, exc)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"signature refused: {exc}") from None
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = body.decode("utf-8", errors="replace")
     # One writer thread per process stores it, batched with its neighbours in one transaction
     # (group commit, see intake_writer); awaited until committed, so a 202 means stored.
     writer: IntakeWriter = request.app.state.intake_writer
-    received = await writer.accept(source[:100], text)
+    received = await writer.accept(source[:100], body)
     if received.lead_id is None or received.submission_id is None:
         log.info("intake %s: dead letter %s (%d error(s))", source, received.dead_letter_id,
                  len(received.errors))
-        rejected = Rejected(dead_letter_id=received.dead_letter_id, errors=received.errors)
+        rejected = Rejected.of(received.dead_letter_id, received.errors)
         return JSONResponse(rejected.model_dump(), status_code=422)
     if received.runnable and not received.duplicate and svc.drainer is not None:
         svc.drainer.submit([received.lead_id])

@@ -10,14 +10,17 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadflow.errors import InputError
 from leadflow.intake import DEFAULT_FIELD_TITLES, LeadForm, parse_submission
 from leadflow.intake_limits import FIELD_MAX_CHARS
-from leadflow.settings import IntakeSource
-from leadflow.web.sources import map_generic
+from leadflow.settings import IntakeSource, Settings, WebSettings
+from leadflow.store import Store
+from leadflow.store.submissions import dead_letter_body, get_dead_letter, get_submission
+from leadflow.web.sources import accept_in, map_generic
 
 FUZZ = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -119,3 +122,32 @@ def test_a_mapped_generic_form_is_a_lead_form_or_an_input_error(body: dict[str, 
     result = outcome(canonical)
     if isinstance(result, LeadForm):
         assert_storable(result)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """One store for every example (module-scoped: hypothesis runs a test many times)."""
+    return Store(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'leadflow.db'}")
+
+
+@FUZZ
+@given(source=st.sampled_from(["google_forms", "website"]),
+       body=st.binary(max_size=300)
+       | submissions().map(lambda form: json.dumps(form).encode())
+       | st.text(ANY_CHAR, max_size=100).map(lambda text: text.encode("utf-8", "surrogatepass")))
+def test_any_body_is_stored_as_a_lead_or_kept_as_a_dead_letter(
+        store: Store, source: str, body: bytes) -> None:
+    """What intake's writer does with a body: a stored submission or a dead letter holding it."""
+    config = Settings(web=WebSettings(sources={"website": IntakeSource(
+        response_id="id", fields={"email": "email", "name": "name", "proposed_times": "slots"})}))
+    with store.session() as session:
+        received = accept_in(session, config, source, body)
+    with store.session(write=False) as session:
+        if received.lead_id is not None:
+            assert received.submission_id is not None
+            assert get_submission(session, received.submission_id) is not None
+            return
+        assert received.errors and received.dead_letter_id is not None
+        letter = get_dead_letter(session, received.dead_letter_id)
+    assert letter is not None
+    assert dead_letter_body(letter) == (body if letter.payload_encoding else body.decode())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +18,11 @@ from sqlmodel import select
 
 from leadflow.store.leads import list_leads
 from leadflow.store.models import DeadLetter, Submission
-from leadflow.store.submissions import get_dead_letter
+from leadflow.store.submissions import dead_letter_body, get_dead_letter
 from leadflow.web.signing import signature_header
+from leadflow.web.sources import replay
 from tests.flows.world import submission
-from tests.web.seed import SECRET, Seeded
+from tests.web.seed import SECRET, Seeded, web_settings
 
 
 def post(client: TestClient, raw: bytes, source: str = "google_forms") -> Any:
@@ -143,3 +145,32 @@ def test_an_oversize_email_never_becomes_a_lead_the_drainer_chokes_on(
     healthy = post(client, submission(91).encode())
     assert poison.status_code == 422 and healthy.status_code == 202
     assert all(len(lead.email) <= 254 for lead in list_leads_of(seeded))
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ('{"source": "google_forms", "name": "Jos\xe9"}'.encode("latin-1"), "body: not UTF-8"),
+    (b'{"source": "google_forms"}\x00', "body: contains a NUL"),
+    (b"\xff\xfe\x00\x00" * 100, "body: not UTF-8"),
+], ids=["latin-1", "a NUL byte", "UTF-32"])
+def test_a_body_that_is_not_text_is_kept_byte_for_byte_in_base64(
+        client: TestClient, seeded: Seeded, raw: bytes, reason: str, tmp_path: Path) -> None:
+    before = stored(seeded)
+    response = post(client, raw)
+    assert response.status_code == 422
+    assert response.json()["errors"][0].startswith(reason)
+    with seeded.world.store.session(write=False) as session:
+        letter = get_dead_letter(session, response.json()["dead_letter_id"])
+    assert letter.payload_encoding == "base64" and dead_letter_body(letter) == raw
+    assert post(client, raw).json()["dead_letter_id"] == letter.id  # a re-delivery: the same
+    assert stored(seeded) == before + 1
+    again = replay(seeded.world.store, web_settings(tmp_path), letter.id)
+    assert again.lead_id is None and again.errors[0].startswith(reason)
+
+
+def test_the_422_names_the_reason_in_one_line(client: TestClient) -> None:
+    answer = post(client, form(95, Time_zone="Europe", Name="").encode()).json()
+    assert answer["detail"] == (
+        "submission is malformed: name: missing (no 'Name' answer); timezone: 'Europe' is not "
+        "an IANA time zone like Europe/Lisbon (a region and a city)")
+    long = post(client, form(96, Work_email="x" * 5_000, Name="n" * 900).encode()).json()
+    assert "\n" not in long["detail"] and len(long["detail"]) < 400
