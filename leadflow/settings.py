@@ -70,6 +70,10 @@ class WebSettings(BaseModel):
     cookie_secure: bool = False
     # Sources with a field mapping; any other source must send the Google Forms shape.
     sources: dict[str, IntakeSource] = Field(default_factory=dict)
+    # Largest request body in bytes, refused with 413 before it is read: intake's, and every
+    # other route's (forms, the JSON API).
+    intake_max_bytes: int = Field(default=1_048_576, ge=1_024)
+    request_max_bytes: int = Field(default=262_144, ge=1_024)
     audit_sample_percent: int = Field(default=10, ge=0, le=100)
     low_confidence: float = Field(default=0.6, ge=0, le=1)
     # "prefect" runs received leads through the qualify-leads flow; "plain" without Prefect.
