@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from connectors.google_forms.mapping import SOURCE as GOOGLE_FORMS
 from flows.receive import Received, keep_dead_letter, receive, store_form
 from leadflow.errors import InputError
 from leadflow.intake import DEFAULT_FIELD_TITLES, LeadForm, parse_submission
@@ -27,6 +28,11 @@ from leadflow.store.submissions import (
 )
 
 log = logging.getLogger("leadflow.web.intake")
+
+
+def is_known_source(settings: Settings, source: str) -> bool:
+    """True for the sources intake takes: Google Forms, and each in LEADFLOW_WEB__SOURCES."""
+    return source == GOOGLE_FORMS or source in settings.web.sources
 
 
 def _at(payload: Any, path: str) -> Any:

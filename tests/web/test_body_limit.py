@@ -49,7 +49,8 @@ def stored(world: World) -> int:
 
 def signed(raw: bytes) -> dict[str, str]:
     return {"Content-Type": "application/json",
-            "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw)}
+            "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw,
+                                                     source="google_forms")}
 
 
 def padded(index: int, size: int) -> bytes:
@@ -153,3 +154,15 @@ def test_a_real_server_answers_413_before_the_body_is_sent(world: World, tmp_pat
             answer = connection.recv(4096)  # no body sent: an answer now means it was not read
     assert answer.startswith(b"HTTP/1.1 413")
     assert stored(world) == 0
+
+
+@pytest.mark.parametrize(("path", "headers", "status"), [
+    ("/intake/x1", signed(b""), 404),                       # an unknown source
+    ("/intake/google_forms", {}, 401),                      # unsigned
+    ("/intake/google_forms", {"X-Leadflow-Signature": "t=1,v2=" + "a" * 64}, 401),  # stale
+], ids=["unknown source", "unsigned", "stale"])
+def test_a_request_refused_on_its_path_or_headers_is_not_read(
+        world: World, tmp_path: Path, path: str, headers: dict[str, str], status: int) -> None:
+    upload = Upload(chunks=100, chunk_size=MB)
+    upload.run(app_of(world, tmp_path), path, headers)
+    assert upload.status == status and upload.pulled == 0

@@ -29,7 +29,7 @@ def post(client: TestClient, raw: bytes, source: str = "google_forms") -> Any:
     """POST a body signed now, as a sender holding the secret would."""
     return client.post(f"/intake/{source}", content=raw, headers={
         "Content-Type": "application/json",
-        "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw)})
+        "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw, source=source)})
 
 
 def form(index: int, **answers: object) -> str:
