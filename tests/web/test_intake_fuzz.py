@@ -124,10 +124,17 @@ def test_a_mapped_generic_form_is_a_lead_form_or_an_input_error(body: dict[str, 
         assert_storable(result)
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """One store for every example (module-scoped: hypothesis runs a test many times)."""
-    return Store(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'leadflow.db'}")
+@pytest.fixture(scope="module", params=[
+    "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """One store for every example (module-scoped: hypothesis runs a test many times).
+
+    PostgreSQL too when configured: it, not SQLite, refuses a value longer than its column.
+    """
+    if request.param == "sqlite":
+        return Store(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'leadflow.db'}")
+    url, schema = request.getfixturevalue("pg_schema")
+    return Store(url, schema=schema)
 
 
 @FUZZ
