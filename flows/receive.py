@@ -60,8 +60,13 @@ def receive(store: Store, source: str, raw: str, *, default_timezone: str = "UTC
         return store_form(session, source, raw, form)
 
 
-def keep_dead_letter(session: Session, source: str, raw: str, errors: list[str]) -> Received:
-    """Keep a malformed submission; a re-delivered one is the same dead letter, not a new one."""
+def keep_dead_letter(
+    session: Session, source: str, raw: str | bytes, errors: list[str]
+) -> Received:
+    """Keep a malformed submission; a re-delivered one is the same dead letter, not a new one.
+
+    `raw` is bytes only for a body that is not storable text (kept in base64).
+    """
     letter = find_dead_letter(session, source, raw)
     if letter is not None:
         return Received(dead_letter_id=letter.id, errors=list(letter.errors), duplicate=True)

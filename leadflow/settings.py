@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from leadflow.errors import ConfigError
@@ -68,8 +68,13 @@ class WebSettings(BaseModel):
     session_secret: SecretStr | None = None
     session_max_age_s: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = False
-    # Sources with a field mapping; any other source must send the Google Forms shape.
+    # Sources with a field mapping, taken at /intake/NAME besides google_forms (the Google
+    # Forms shape); any other source is a 404.
     sources: dict[str, IntakeSource] = Field(default_factory=dict)
+    # Largest request body in bytes, refused with 413 before it is read: intake's, and every
+    # other route's (forms, the JSON API).
+    intake_max_bytes: int = Field(default=1_048_576, ge=1_024)
+    request_max_bytes: int = Field(default=262_144, ge=1_024)
     audit_sample_percent: int = Field(default=10, ge=0, le=100)
     low_confidence: float = Field(default=0.6, ge=0, le=1)
     # "prefect" runs received leads through the qualify-leads flow; "plain" without Prefect.
@@ -79,6 +84,17 @@ class WebSettings(BaseModel):
     drain_batch: int = Field(default=200, ge=1, le=1000)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_s: int = Field(default=900, ge=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _source_names(cls, sources: dict[str, IntakeSource]) -> dict[str, IntakeSource]:
+        # A name is a URL path part, part of the signed string (so no "."), and a column value.
+        for name in sources:
+            if not (0 < len(name) <= 100 and name.isascii()
+                    and all(char.isalnum() or char in "_-" for char in name)):
+                raise ValueError(f"source name {name!r}: use letters, digits, '_' and '-' "
+                                 "(at most 100)")
+        return sources
 
 
 class HubSpotSettings(BaseModel):
