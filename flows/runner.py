@@ -51,7 +51,7 @@ async def advance_lead(
         try:
             outcome = await runner(chain, lead_id, step)
         except StepFailed as exc:
-            return Progress(lead_id=lead_id, failed_at=step.name, reason=str(exc.cause))
+            return Progress(lead_id=lead_id, failed_at=step.name, reason=exc.reason)
         if outcome is Outcome.WAITING:
             return Progress(lead_id=lead_id, waiting_at=step.name)
         if outcome is Outcome.STOPPED:
