@@ -21,6 +21,7 @@ from leadflow.web import api, auth, intake, leads, ops, review
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
 from leadflow.web.intake_writer import IntakeWriter
+from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.services import Services
 
 log = logging.getLogger("leadflow.web")
@@ -64,9 +65,12 @@ def create_app(
             await services.drainer.stop()
         await asyncio.to_thread(intake_writer.stop)  # stores whatever is still queued
 
+    # No /docs or /redoc: both load scripts from a CDN (see leadflow/web/security_headers.py).
     app = FastAPI(title="leadflow", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Signed form intake, the reviewers' audit queue, the reps' leads "
                               "and a token-authenticated JSON API.")
+    app.add_middleware(SecurityHeaders, https=settings.web.cookie_secure)
     app.state.services = services
     app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
