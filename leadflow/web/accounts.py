@@ -18,11 +18,11 @@ from leadflow.store.audit import append_audit
 from leadflow.store.types import utc_now
 from leadflow.store.unique import insert_once
 from leadflow.web.models import ApiToken, LeadShare, LoginAttempt, Role, User, WebSession
+from leadflow.web.passwords import check_password, check_username
 
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so timing does not reveal which names exist.
 _DUMMY_HASH = _HASHER.hash("not a password")
-MIN_PASSWORD = 8
 
 
 def token_hash(token: str) -> str:
@@ -33,10 +33,11 @@ def token_hash(token: str) -> str:
 def add_user(
     session: Session, username: str, password: str, role: Role | str, *, rep_id: str | None = None
 ) -> User:
-    """Create a user; InputError for a taken name, a short password or a rep without rep id."""
+    """Create a user; InputError for a bad or taken name, a weak password (see
+    leadflow/web/passwords.py) or a rep without rep id."""
     role = Role(role)
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"password: at least {MIN_PASSWORD} characters")
+    check_username(username)
+    check_password(password, username)
     if role is Role.REP and not rep_id:
         raise InputError("a rep needs --rep-id (the rep id leads are assigned to)")
     if get_user(session, username) is not None:
