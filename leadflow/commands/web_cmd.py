@@ -44,17 +44,15 @@ def serve(
     from leadflow.web import create_app
 
     settings = settings_of(ctx)
+    from leadflow.web.serving import uvicorn_options
     app = create_app(settings)
     # Everything imported and built so far lives as long as the server: move it out of the
     # cyclic GC's reach, or every full collection walks it (tens of ms that showed up as
     # intake's p99 under load).
     gc.collect()
     gc.freeze()
-    # httptools is named so a missing one fails loudly instead of silently costing intake
-    # throughput (h11 is pure Python); "auto" takes uvloop where it exists (not on Windows).
-    config = uvicorn.Config(app, host=host or settings.web.host, port=port or settings.web.port,
-                            log_level=settings.log_level.lower(), access_log=False,
-                            http="httptools", loop="auto")
+    config = uvicorn.Config(app, **uvicorn_options(settings.web, host=host, port=port,
+                                                   log_level=settings.log_level.lower()))
     server = uvicorn.Server(config)
     if settings.web.drain and settings.web.runner == "prefect":
         from flows.prefect_session import prefect_api

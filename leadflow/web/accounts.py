@@ -1,5 +1,5 @@
 """Accounts: users (argon2 passwords), API tokens and browser sessions (sha256 of random
-tokens), lead shares and the login rate limit. Query functions take the session first.
+tokens), lead shares and the login rate limits. Query functions take the session first.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -101,21 +102,31 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def recent_failures(session: Session, username: str, ip: str, window_s: int) -> int:
-    """Failed attempts for (user name, address) in the window since the last success."""
+def _failures(session: Session, window_s: int, *where: Any) -> int:
     since = utc_now() - timedelta(seconds=window_s)
     query = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.ip == ip,
-        col(LoginAttempt.ok).is_(False), LoginAttempt.at >= since)
+        col(LoginAttempt.ok).is_(False), LoginAttempt.at >= since, *where)
     return int(session.exec(query).one())
 
 
+def account_failures(session: Session, username: str, window_s: int) -> int:
+    """Failed attempts at this user name in the window, from any address."""
+    return _failures(session, window_s, LoginAttempt.username == username[:255])
+
+
+def address_failures(session: Session, ip: str, window_s: int) -> int:
+    """Failed attempts from this address in the window, at any user name (spraying)."""
+    return _failures(session, window_s, LoginAttempt.ip == ip[:64])
+
+
 def record_attempt(session: Session, username: str, ip: str, ok: bool) -> None:
-    """Record an attempt; a success clears that pair's failures (the limit restarts)."""
+    """Record an attempt; a success clears that (user, address) pair's failures only, so an
+    attacker's own account cannot reset what their address or another account has counted."""
+    username, ip = username[:255], ip[:64]
     if ok:
         session.exec(delete(LoginAttempt).where(col(LoginAttempt.username) == username,
                                                 col(LoginAttempt.ip) == ip))
-    session.add(LoginAttempt(username=username[:255], ip=ip[:64], ok=ok))
+    session.add(LoginAttempt(username=username, ip=ip, ok=ok))
 
 
 def start_session(session: Session, user: User, max_age_s: int) -> tuple[str, WebSession]:

@@ -96,7 +96,11 @@ class LoginAttempt(SQLModel, table=True):
     """One login attempt (user name as typed, client address), for rate limiting."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key", "username", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_key", "username", "ip", "at"),
+        # m007: failures are also counted per address (across user names).
+        Index("ix_login_attempts_ip", "ip", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=255)
