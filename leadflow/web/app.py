@@ -17,7 +17,7 @@ from flows.chain import Chain
 from leadflow import __version__
 from leadflow.settings import Settings
 from leadflow.store import Store
-from leadflow.web import api, auth, intake, leads, ops, review
+from leadflow.web import api, auth, intake, leads, ops, review, tokens
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
 from leadflow.web.intake_writer import IntakeWriter
@@ -74,7 +74,7 @@ def create_app(
     app.state.services = services
     app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for module in (intake, auth, review, leads, ops, api):
+    for module in (intake, auth, review, leads, ops, api, tokens):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
