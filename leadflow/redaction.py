@@ -29,9 +29,10 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # A dotted quad is an address operators need to see (who probes the service), not a phone.
 _IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"
 _PHONE = re.compile(rf"(?<![\w.])(?!{_IPV4})\+?\(?\d[\d ().-]{{6,}}\d(?![\w.])")
-# Lengths keep ordinary words out ("bearer of bad news", a company called pat-foods).
-_CREDENTIAL = re.compile(
-    r"(?i)\b(bearer\s+[\w.~+/=-]{8,}|sk-[\w-]{8,}|xox[abpr]-[\w-]{8,}|pat-[a-z]{2}\d-[\w-]{8,})")
+# Lengths and case keep ordinary words out ("bearer of bad news", a company called
+# SK-Innovation or pat-foods): the providers' prefixes are lower case.
+_CREDENTIAL = re.compile(r"\b((?i:bearer)\s+[\w.~+/=-]{8,}|sk-[\w-]{8,}|xox[abpr]-[\w-]{8,}"
+                         r"|pat-[a-z]{2}\d-[\w-]{8,})")
 
 
 class Redactor:
@@ -53,11 +54,13 @@ class Redactor:
         the Google service account's private key, Gong's Basic credentials)."""
         return cls(_settings_secrets(settings))
 
+    def known(self, text: str) -> str:
+        """The text with the known secret values masked, nothing else."""
+        return self._known.sub(SECRET, text) if self._known is not None else text
+
     def secrets(self, text: str) -> str:
         """The text with known secrets and credential-shaped tokens masked (for the store)."""
-        if self._known is not None:
-            text = self._known.sub(SECRET, text)
-        return _CREDENTIAL.sub(SECRET, text)
+        return _CREDENTIAL.sub(SECRET, self.known(text))
 
     def redact(self, text: str) -> str:
         """The text with secrets, emails and phone numbers masked (for anything leaving us)."""
@@ -67,6 +70,10 @@ class Redactor:
     def secrets_in(self, value: Any) -> Any:
         """`secrets` applied to every string inside JSON-like data (dicts, lists)."""
         return _walk(value, self.secrets)
+
+    def known_in(self, value: Any) -> Any:
+        """`known` applied to every string inside JSON-like data (dicts, lists)."""
+        return _walk(value, self.known)
 
     def redact_in(self, value: Any) -> Any:
         """`redact` applied to every string inside JSON-like data; other objects as text."""

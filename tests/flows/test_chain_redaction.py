@@ -175,3 +175,16 @@ def test_prefect_logs_and_task_states_carry_no_secret(
     assert "Task run encountered an exception" in joined, joined
     assert PATTERNED not in joined and CONFIGURED not in joined
     assert "lead0@example.com" not in joined
+
+
+def test_audit_data_keeps_credential_shaped_customer_data_but_not_known_secrets(
+        redacting_world: World) -> None:
+    from leadflow.store.audit import append_audit
+
+    with redacting_world.store.session() as session:
+        append_audit(session, kind="lead_updated", reason=f"echo {PATTERNED}",
+                     after={"company": "sk-innovation-group", "note": f"key {CONFIGURED}"})
+    with redacting_world.store.session(write=False) as session:
+        [event] = list_audit(session, kind="lead_updated")
+    assert event.reason == "echo [secret]"
+    assert event.after == {"company": "sk-innovation-group", "note": "key [secret]"}

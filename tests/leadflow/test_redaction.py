@@ -120,7 +120,8 @@ def test_prefect_run_logs_lose_secrets_even_in_a_tracebacks_cause(
         try:
             _raise_with_cause(LLM_KEY)
         except ValueError:
-            logger.error("Task run failed with exception: %s (%s)", "key", LLM_KEY, exc_info=True)
+            logger.error("Task run failed with exception: %s (%s)", "key", LLM_KEY,
+                         exc_info=True, extra={"send_to_api": False})  # no run to send to
     finally:
         logger.removeHandler(handler)
     output = stream.getvalue()
@@ -156,3 +157,9 @@ def test_json_logs_redact_configured_secrets_in_message_extras_and_traceback(
     assert "invalid key [secret] for [email]" in payload["error"]
     for secret in ("hs-token-abcdef123", LLM_KEY, "session-secret-bbb"):
         assert secret not in line
+
+
+@pytest.mark.parametrize("text", ["SK-Innovation-Group", "pat-foods-incorporated",
+                                  "the bearer of bad news", "XOXB-IS-NOT-SLACK"])
+def test_ordinary_words_are_not_credentials(text: str) -> None:
+    assert redact(text) == text
