@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from flows.chain import Chain
 from leadflow import __version__
@@ -25,6 +26,16 @@ from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.services import Services
 
 log = logging.getLogger("leadflow.web")
+
+
+class _App(FastAPI):
+    """FastAPI with the security headers outermost: outside Starlette's ServerErrorMiddleware
+    (which add_middleware cannot wrap), so an unhandled error's 500 carries them too."""
+
+    https: bool = False
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), https=self.https)
 
 
 def create_app(
@@ -66,11 +77,11 @@ def create_app(
         await asyncio.to_thread(intake_writer.stop)  # stores whatever is still queued
 
     # No /docs or /redoc: both load scripts from a CDN (see leadflow/web/security_headers.py).
-    app = FastAPI(title="leadflow", version=__version__, lifespan=lifespan,
-                  docs_url=None, redoc_url=None,
-                  description="Signed form intake, the reviewers' audit queue, the reps' leads "
-                              "and a token-authenticated JSON API.")
-    app.add_middleware(SecurityHeaders, https=settings.web.cookie_secure)
+    app = _App(title="leadflow", version=__version__, lifespan=lifespan,
+               docs_url=None, redoc_url=None,
+               description="Signed form intake, the reviewers' audit queue, the reps' leads "
+                           "and a token-authenticated JSON API.")
+    app.https = settings.web.cookie_secure
     app.state.services = services
     app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -51,6 +51,20 @@ def test_every_response_carries_the_security_headers(
     assert "strict-transport-security" not in response.headers  # plain HTTP here
 
 
+def test_an_unhandled_error_answers_500_with_the_headers_too(
+        seeded: Seeded, tmp_path: Path) -> None:
+    app = create_app(web_settings(tmp_path, drain=False), seeded.world.store, seeded.world.chain)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert response.status_code == 500
+    for name, value in EXPECTED.items():
+        assert response.headers.get(name) == value, name
+
+
 def test_swagger_and_redoc_are_off_the_schema_stays(client: TestClient) -> None:
     # Both pull scripts from a CDN onto our origin; any OpenAPI viewer reads /openapi.json.
     assert client.get("/docs").status_code == 404
