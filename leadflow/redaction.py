@@ -46,7 +46,6 @@ class Redactor:
         # Longest first, so a secret containing another is masked whole.
         ordered = sorted(variants, key=lambda value: (-len(value), value))
         self._known = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-        self.count = len(ordered)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Redactor:
