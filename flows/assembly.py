@@ -4,11 +4,12 @@ it starts from (leadflow.config_in_force decides what is in force at each use)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from connectors.llm.client import build_client
 from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
+from flows.faults import kill_at
 from flows.run_slots import RunSlots
 from leadflow.config_in_force import configured
 from leadflow.redaction import Redactor
@@ -41,6 +42,9 @@ def build_chain(
         llm=_structured_llm(settings, store),
         run_slots=_run_slots(settings),
         redactor=redactor,
+        lease=timedelta(seconds=settings.lead_lease_s),
+        max_attempts=settings.max_lead_attempts,
+        boundary=kill_at(settings.fault_kill_at),
     )
 
 

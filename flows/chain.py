@@ -9,10 +9,13 @@ meeting or message. Only TransientError is retried; anything else leaves the lea
 
 from __future__ import annotations
 
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +34,9 @@ from leadflow.store.models import Lead, LeadState
 from leadflow.store.steps import StepStatus, get_step_run, record_step_run, step_key
 from leadflow.store.types import utc_now
 from leadflow.wiring import Connectors
+
+# Names this process in the leases it takes (host, pid, and a nonce for a reused pid).
+PROCESS_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,12 @@ class Chain:
     sleep: Callable[[float], None] = time.sleep
     # Masks the settings' secrets in failure reasons before they reach Prefect or the store.
     redactor: Redactor = field(default_factory=Redactor)
+    # Who this process is when it takes a lead's lease, and how long a lease lasts.
+    owner: str = PROCESS_OWNER
+    lease: timedelta = timedelta(minutes=3)
+    max_attempts: int = 3
+    # Called at each step boundary (step, "before" | "after"); the fault campaign's kill switch.
+    boundary: Callable[[str, str], None] | None = None
 
     def in_force(self) -> InForce:
         """The scoring config and capabilities in force now (read at each use: a config ops
@@ -138,6 +150,8 @@ def run_step(
             return Outcome.STOPPED
         lead = snapshot(lead)
     state_before = (previous.result or {}).get("state_before") if previous else None
+    if chain.boundary is not None:
+        chain.boundary(step, "before")
     try:
         result = call_with_retries(
             lambda: body(chain, lead), retry or chain.retry, what=step, sleep=chain.sleep
@@ -155,6 +169,8 @@ def run_step(
             state = LeadState.NEEDS_REVIEW if on_error == "review" else LeadState.FAILED
             set_lead_state(session, lead_id, state, step=step, reason=reason)
         raise StepFailed(lead_id, step, exc, chain.redactor) from exc
+    if chain.boundary is not None:
+        chain.boundary(step, "after")
     with chain.store.session() as session:
         record_step_run(session, key=key, step=step, status=StepStatus.SUCCEEDED,
                         lead_id=lead_id, result=result)

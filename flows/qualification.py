@@ -19,6 +19,7 @@ from prefect.cache_policies import NONE
 
 from flows.assembly import build_chain
 from flows.chain import Chain, Outcome
+from flows.leasing import stuck_lead_ids
 from flows.runner import Progress, advance_leads
 from flows.spec.actions import builtin_registry
 from flows.spec.engine import SpecStep, compile_spec, load_steps, run_batch
@@ -126,10 +127,14 @@ def due_for_scoring(chain: Chain, now: datetime) -> list[int]:
 async def collect_transcripts(
     chain: Chain | None = None, steps: list[SpecStep] | None = None
 ) -> list[Progress]:
-    """Scheduled: resume every lead whose meeting ended (its transcript may now be ready)."""
+    """Scheduled: resume every lead whose meeting ended (its transcript may now be ready), and
+    every lead whose run was cut off (its process died; its lease has lapsed)."""
     chain = chain or chain_from_settings()
-    due = due_for_scoring(chain, chain.clock())
-    get_run_logger().info("%d lead(s) have had their meeting", len(due))
+    ended = due_for_scoring(chain, chain.clock())
+    stuck = [lead_id for lead_id in stuck_lead_ids(chain) if lead_id not in ended]
+    due = [*ended, *stuck]
+    get_run_logger().info("%d lead(s) have had their meeting, %d cut off mid-run to resume",
+                          len(ended), len(stuck))
     if not due:
         return []
     return await _advance(chain, due, steps or load_steps())

@@ -28,6 +28,9 @@ class Received(BaseModel):
     # "duplicate" when the same person already has a lead in progress: this one is not run.
     state: str | None = None
     note: str | None = None
+    # That lead in progress: the new form is attached to it, and it is (re)run so a lead cut
+    # off mid-chain is picked up now rather than refusing the person's forms.
+    attached_to: int | None = None
     dead_letter_id: int | None = None
     errors: list[str] = []
 
@@ -57,8 +60,13 @@ def receive(store: Store, source: str, raw: str, *, default_timezone: str = "UTC
         return store_form(session, source, raw, form)
 
 
-def keep_dead_letter(session: Session, source: str, raw: str, errors: list[str]) -> Received:
-    """Keep a malformed submission; a re-delivered one is the same dead letter, not a new one."""
+def keep_dead_letter(
+    session: Session, source: str, raw: str | bytes, errors: list[str]
+) -> Received:
+    """Keep a malformed submission; a re-delivered one is the same dead letter, not a new one.
+
+    `raw` is bytes only for a body that is not storable text (kept in base64).
+    """
     letter = find_dead_letter(session, source, raw)
     if letter is not None:
         return Received(dead_letter_id=letter.id, errors=list(letter.errors), duplicate=True)
@@ -84,10 +92,10 @@ def store_form(session: Session, source: str, raw: str, form: LeadForm) -> Recei
             earlier = connection.execute(_EARLIER_IN_PROGRESS, {
                 "email": form.email, "before": lead_id}).scalar()  # normalised by intake
             if earlier is not None:
-                note = f"same person as lead {earlier}, which is in progress"
+                note = f"same person as lead {earlier}, which is in progress: attached to it"
                 state = set_lead_state(session, lead_id, LeadState.DUPLICATE, reason=note).state
             return Received(lead_id=lead_id, submission_id=submission_id,
-                            duplicate=not created, state=state, note=note)
+                            duplicate=not created, state=state, note=note, attached_to=earlier)
         found = lead_of_submission(connection, submission_id)  # a concurrent writer's lead
         assert found is not None
     return Received(lead_id=found.id, submission_id=submission_id, duplicate=not created,

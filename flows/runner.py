@@ -7,12 +7,16 @@ wraps each step in a Prefect task. Both share this code, so the benchmark compar
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from pydantic import BaseModel
 
 from flows.chain import Chain, Outcome, StepFailed
+from flows.leasing import give_up, interrupted, release_lease_of, renew_lease_of, take_lease_of
+
+log = logging.getLogger("leadflow.flows.runner")
 
 
 class Step(Protocol):
@@ -36,6 +40,8 @@ class Progress(BaseModel):
     failed_at: str | None = None
     reason: str | None = None
     skipped: bool = False
+    # The run broke off with an unexpected error (not a step failing): it will be resumed.
+    interrupted: bool = False
 
 
 async def run_in_thread(chain: Chain, lead_id: int, step: Step) -> Outcome:
@@ -46,8 +52,40 @@ async def run_in_thread(chain: Chain, lead_id: int, step: Step) -> Outcome:
 async def advance_lead(
     chain: Chain, lead_id: int, steps: Sequence[Step], runner: StepRunner = run_in_thread
 ) -> Progress:
-    """Run `steps` in order for one lead until one waits or fails."""
+    """Run `steps` in order for one lead until one waits or fails, holding the lead's lease.
+
+    Another process running the lead (its lease valid) means this call does nothing. An
+    unexpected error ends only this lead's run: the lease lapses at once so a resumer retries
+    it, and after `chain.max_attempts` interrupted runs the lead is marked failed. A cancelled
+    run keeps its lease until it expires, then the lead is resumed like after a crash.
+    """
+    attempt = await asyncio.to_thread(take_lease_of, chain, lead_id)
+    if attempt is None:
+        return Progress(lead_id=lead_id, skipped=True, reason="another process is running it")
+    if attempt > chain.max_attempts:
+        reason = await asyncio.to_thread(give_up, chain, lead_id, attempt - 1)
+        return Progress(lead_id=lead_id, failed_at="resume", reason=reason)
+    at = ["start"]
+    try:
+        progress = await _run_steps(chain, lead_id, steps, runner, at)
+    except Exception as exc:
+        reason = chain.redactor.secrets(f"{type(exc).__name__} at {at[0]}: {exc}")
+        log.warning("lead %s: run interrupted (attempt %d): %s", lead_id, attempt,
+                    chain.redactor.redact(reason))
+        await asyncio.to_thread(interrupted, chain, lead_id, reason)
+        return Progress(lead_id=lead_id, failed_at=at[0], reason=reason, interrupted=True)
+    await asyncio.to_thread(release_lease_of, chain, lead_id)
+    return progress
+
+
+async def _run_steps(chain: Chain, lead_id: int, steps: Sequence[Step], runner: StepRunner,
+                     at: list[str]) -> Progress:
+    renewed = chain.clock()
     for step in steps:
+        at[0] = step.name
+        if chain.clock() - renewed > chain.lease / 2:
+            renewed = chain.clock()
+            await asyncio.to_thread(renew_lease_of, chain, lead_id)
         try:
             outcome = await runner(chain, lead_id, step)
         except StepFailed as exc:

@@ -7,15 +7,24 @@ question title (case-insensitive), never by position, so ops can reword or reord
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadflow.errors import InputError
+from leadflow.intake_limits import (
+    MAX_PROPOSED_TIMES,
+    RESPONSE_ID_MAX_CHARS,
+    SOURCE_MAX_CHARS,
+    load_json,
+    shown,
+    text_error,
+    year_error,
+    zone,
+)
 
 # Our field -> the question titles that fill it (lower case). Settings may extend these.
 DEFAULT_FIELD_TITLES: dict[str, tuple[str, ...]] = {
@@ -48,9 +57,9 @@ class RawSubmission(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    source: str = Field(min_length=1)
+    source: str = Field(min_length=1, max_length=SOURCE_MAX_CHARS)
     form_id: str | None = None
-    response_id: str = Field(min_length=1)
+    response_id: str = Field(min_length=1, max_length=RESPONSE_ID_MAX_CHARS)
     submitted_at: datetime
     respondent_email: str | None = None
     answers: list[FormAnswer]
@@ -83,19 +92,28 @@ def normalise_email(email: str) -> str:
 
 
 def parse_submission(raw: str | bytes, *, default_timezone: str = "UTC") -> LeadForm:
-    """Validate a raw submission body; InputError lists every problem, field by field."""
-    try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"submission is not valid JSON: {exc}", errors=[f"body: {exc}"]) from exc
+    """Validate a raw submission body; InputError lists every problem, field by field.
+
+    InputError is the only error any body raises (tests/web/test_intake_fuzz.py holds it to
+    that), and a LeadForm it returns fits the store (leadflow/intake_limits.py).
+    """
+    payload = load_json(raw)
     if not isinstance(payload, dict):
         raise InputError("submission must be a JSON object", errors=["body: not an object"])
     try:
         submission = RawSubmission.model_validate(payload)
     except ValidationError as exc:
-        errors = [_pydantic_error(error) for error in exc.errors()]
-        raise InputError("submission is malformed: " + "; ".join(errors), errors=errors) from exc
+        raise _malformed([_pydantic_error(error) for error in exc.errors()]) from exc
     return _map_fields(submission, default_timezone)
+
+
+_MAX_ERRORS = 20  # a body of 10,000 bad answers is one dead letter, not 10,000 errors
+
+
+def _malformed(errors: list[str]) -> InputError:
+    if len(errors) > _MAX_ERRORS:
+        errors = [*errors[:_MAX_ERRORS], f"... and {len(errors) - _MAX_ERRORS} more error(s)"]
+    return InputError("submission is malformed: " + "; ".join(errors), errors=errors)
 
 
 def _pydantic_error(error: Any) -> str:
@@ -122,29 +140,43 @@ def _map_fields(submission: RawSubmission, default_timezone: str) -> LeadForm:
                 break
     errors: list[str] = []
     texts = {field: _answer_text(answer.value) for field, answer in found.items()}
-    email = texts.get("email") or submission.respondent_email
+    # Too long or unstorable: reported once here, not again as missing or malformed below.
+    refused: set[str] = set()
+    for field, text in texts.items():
+        problem = text_error(field, text) if text and field != "email" else None
+        if problem:
+            errors.append(problem)
+            refused.add(field)
+    email = normalise_email(texts.get("email") or submission.respondent_email or "")
+    email_problem = text_error("email", email)
     if not email:
         errors.append("email: missing (no 'Work email' answer and no respondent_email)")
-    elif not _EMAIL.match(email.strip()):
-        errors.append(f"email: {email!r} is not an email address")
+    elif email_problem:
+        errors.append(email_problem)
+    elif not _EMAIL.match(email):
+        errors.append(f"email: {shown(email)} is not an email address")
     name = texts.get("name")
-    if not name:
+    if not name and "name" not in refused:
         errors.append("name: missing (no 'Name' answer)")
     timezone = texts.get("timezone") or default_timezone
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        errors.append(f"timezone: {timezone!r} is not an IANA time zone (e.g. Europe/Lisbon)")
-        zone = ZoneInfo("UTC")
+    found_zone = zone(timezone)
+    if found_zone is None and "timezone" not in refused:
+        errors.append(f"timezone: {shown(timezone)} is not an IANA time zone like Europe/Lisbon "
+                      "(a region and a city)")
+    submitted_year = year_error("submitted_at", submission.submitted_at.isoformat(),
+                                submission.submitted_at.year)
+    if submitted_year:
+        errors.append(submitted_year)
     times_answer = found.get("proposed_times")
-    proposed = _parse_times(times_answer.value if times_answer else None, zone, errors)
+    proposed = _parse_times(times_answer.value if times_answer else None,
+                            found_zone or ZoneInfo("UTC"), errors)
     if errors:
-        raise InputError("submission is malformed: " + "; ".join(errors), errors=errors)
+        raise _malformed(errors)
     return LeadForm(
         source=submission.source,
         response_id=submission.response_id,
         submitted_at=submission.submitted_at.astimezone(UTC),
-        email=normalise_email(email or ""),
+        email=email,
         name=name or "",
         company=texts.get("company"),
         title=texts.get("title"),
@@ -162,6 +194,8 @@ def _parse_times(value: Any, zone: ZoneInfo, errors: list[str]) -> list[datetime
     if not value:
         errors.append("proposed_times: missing (no 'Preferred meeting time' answer)")
         return []
+    if any(error.startswith("proposed_times:") for error in errors):
+        return []  # too long or unreadable: said once already
     items = value if isinstance(value, list) else re.split(r"[;\n]", value)
     times: list[datetime] = []
     for item in items:
@@ -171,11 +205,18 @@ def _parse_times(value: Any, zone: ZoneInfo, errors: list[str]) -> list[datetime
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            errors.append(f"proposed_times: {text!r} is not a date and time (YYYY-MM-DD HH:MM)")
+            errors.append(f"proposed_times: {shown(text)} is not a date and time "
+                          "(YYYY-MM-DD HH:MM)")
+            continue
+        problem = year_error("proposed_times", text, moment.year)
+        if problem:
+            errors.append(problem)
             continue
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         times.append(moment.astimezone(UTC))
-    if not times and not any("proposed_times" in error for error in errors):
+    if len(times) > MAX_PROPOSED_TIMES:
+        errors.append(f"proposed_times: {len(times)} times, at most {MAX_PROPOSED_TIMES}")
+    if not times and not any(error.startswith("proposed_times:") for error in errors):
         errors.append("proposed_times: no usable time given")
     return times

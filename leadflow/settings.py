@@ -69,8 +69,13 @@ class WebSettings(BaseModel):
     session_secret: SecretStr | None = None
     session_max_age_s: int = Field(default=12 * 3600, ge=60)
     cookie_secure: bool = False
-    # Sources with a field mapping; any other source must send the Google Forms shape.
+    # Sources with a field mapping, taken at /intake/NAME besides google_forms (the Google
+    # Forms shape); any other source is a 404.
     sources: dict[str, IntakeSource] = Field(default_factory=dict)
+    # Largest request body in bytes, refused with 413 before it is read: intake's, and every
+    # other route's (forms, the JSON API).
+    intake_max_bytes: int = Field(default=1_048_576, ge=1_024)
+    request_max_bytes: int = Field(default=262_144, ge=1_024)
     audit_sample_percent: int = Field(default=10, ge=0, le=100)
     low_confidence: float = Field(default=0.6, ge=0, le=1)
     # "prefect" runs received leads through the qualify-leads flow; "plain" without Prefect.
@@ -95,6 +100,17 @@ class WebSettings(BaseModel):
             if item != "*":
                 ip_network(item, strict=False)  # ValueError names the bad entry
         return value
+
+    @field_validator("sources")
+    @classmethod
+    def _source_names(cls, sources: dict[str, IntakeSource]) -> dict[str, IntakeSource]:
+        # A name is a URL path part, part of the signed string (so no "."), and a column value.
+        for name in sources:
+            if not (0 < len(name) <= 100 and name.isascii()
+                    and all(char.isalnum() or char in "_-" for char in name)):
+                raise ValueError(f"source name {name!r}: use letters, digits, '_' and '-' "
+                                 "(at most 100)")
+        return sources
 
 
 class HubSpotSettings(BaseModel):
@@ -193,6 +209,15 @@ class Settings(BaseSettings):
     retries: RetrySettings = Field(default_factory=RetrySettings)
     # Leads processed at once inside one batch flow run (SQLite-backed servers want few).
     max_concurrent_leads: int = Field(default=4, ge=1)
+    # A process running a lead holds its lease this long (renewed between steps); a lead whose
+    # process died is resumed by another once the lease lapses.
+    lead_lease_s: int = Field(default=180, ge=5)
+    # Runs of one lead that end with its process dying or an unexpected error before the lead
+    # is marked failed, so a poison lead never blocks the others.
+    max_lead_attempts: int = Field(default=3, ge=1)
+    # Testing only: "STEP:before" or "STEP:after" kills the process at that step boundary (before
+    # its outside call, or after it but before the step is recorded), for the fault campaign.
+    fault_kill_at: str | None = Field(default=None, pattern=r"^[a-z0-9_.-]+:(before|after)$")
     # Flow runs at once across processes on the embedded SQLite Prefect server (0: no cap).
     max_concurrent_flow_runs: int = Field(default=2, ge=0)
     form_timezone: str = "UTC"

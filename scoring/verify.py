@@ -94,6 +94,9 @@ class TranscriptIndex:
         first: tuple[int, int] | None = None
         at = self.normalised.find(needle)
         while at != -1:
+            if not self._whole_characters(at, at + len(needle)):
+                at = self.normalised.find(needle, at + 1)
+                continue
             span = (self._origin[at], self._origin[at + len(needle) - 1] + 1)
             said_by = self.transcript.segments[self.segment_at(span[0])]
             # A quote may name the speaker as the label does: "Ana (CFO, Acme)" is "Ana".
@@ -102,6 +105,15 @@ class TranscriptIndex:
             first = first or span
             at = self.normalised.find(needle, at + 1)
         return first and self._widen(first, quote)
+
+    def _whole_characters(self, start: int, end: int) -> bool:
+        """True when normalised[start:end] covers whole characters of the text: "1" inside the
+        "1/4" that "¼" folds to is not a quote of "1"."""
+        origin, text = self._origin, self.normalised
+        # A gap's space shares the origin of the character after it, so it does not split one.
+        starts_whole = (start == 0 or origin[start - 1] != origin[start]
+                        or text[start - 1] == " ")
+        return starts_whole and (end == len(origin) or origin[end] != origin[end - 1])
 
     def _widen(self, span: tuple[int, int], quote: str) -> tuple[int, int]:
         """Take in the punctuation the quote starts or ends with, where the text has some too."""

@@ -3,7 +3,8 @@
  *
  * Payload: CONNECTORS.md section 4.1 (source, form_id, response_id, submitted_at,
  * respondent_email, answers[{item_id, title, type, value}]). Header:
- *   X-Leadflow-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>
+ *   X-Leadflow-Signature: t=<unix seconds>,v2=<hex HMAC-SHA256(secret, t + "." + source + "." + body)>
+ * where source is the URL's last path part (google_forms): a signature is good for one source.
  * Script properties: LEADFLOW_URL (https://your-host/intake/google_forms), LEADFLOW_SECRET.
  * Run installTrigger() once from the editor; leadflow's reconciler picks up anything missed.
  */
@@ -41,9 +42,14 @@ function hmacHex(message, secret) {
   return bytes.map(function (b) { return ('0' + (b & 0xff).toString(16)).slice(-2); }).join('');
 }
 
-function signatureHeader(body, secret, unixSeconds) {
+/** The intake source a URL posts to: its last path part (https://host/intake/google_forms). */
+function sourceOf(url) {
+  return url.split('?')[0].replace(/\/+$/, '').split('/').pop();
+}
+
+function signatureHeader(body, secret, unixSeconds, source) {
   var t = String(unixSeconds);
-  return 't=' + t + ',v1=' + hmacHex(t + '.' + body, secret);
+  return 't=' + t + ',v2=' + hmacHex(t + '.' + source + '.' + body, secret);
 }
 
 function onFormSubmit(e) {
@@ -52,7 +58,7 @@ function onFormSubmit(e) {
   var secret = props.getProperty('LEADFLOW_SECRET');
   if (!url || !secret) throw new Error('set LEADFLOW_URL and LEADFLOW_SECRET in Script properties');
   var body = JSON.stringify(buildPayload(e.source, e.response));
-  var header = signatureHeader(body, secret, Math.floor(Date.now() / 1000));
+  var header = signatureHeader(body, secret, Math.floor(Date.now() / 1000), sourceOf(url));
   var resp = UrlFetchApp.fetch(url, {
     method: 'post',
     contentType: 'application/json; charset=utf-8',

@@ -17,6 +17,7 @@ from leadflow.store.connector_models import (
     Notification,
 )
 from leadflow.store.database import Store
+from leadflow.store.leases import LeadLease
 from leadflow.store.models import (
     AuditEvent,
     DeadLetter,
@@ -41,6 +42,7 @@ __all__ = [
     "DeadLetter",
     "ExtractionRow",
     "Lead",
+    "LeadLease",
     "LeadState",
     "LlmCall",
     "Notification",

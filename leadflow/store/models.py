@@ -62,6 +62,9 @@ class DeadLetter(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=100)
     raw_payload: str = Field(sa_column=Column(Text, nullable=False))
+    # None: raw_payload is the body as sent; "base64": the body was not storable text (not
+    # UTF-8, or a NUL), so raw_payload holds its bytes in base64.
+    payload_encoding: str | None = Field(default=None, max_length=20)
     errors: list[Any] = _json(list)
     received_at: datetime = _created()
     replayed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

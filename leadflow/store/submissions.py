@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,11 +69,16 @@ def insert_submission(
     return connection.execute(_FIND_SUBMISSION, key).scalar_one(), False
 
 
-def find_dead_letter(session: Session, source: str, raw_payload: str) -> DeadLetter | None:
+def find_dead_letter(
+    session: Session, source: str, raw_payload: str | bytes
+) -> DeadLetter | None:
     """The oldest unreplayed dead letter of `source` with exactly this payload, if any."""
+    stored, encoding = _stored_payload(raw_payload)
+    encoded = col(DeadLetter.payload_encoding)
     return session.exec(
         select(DeadLetter)
-        .where(DeadLetter.source == source, DeadLetter.raw_payload == raw_payload,
+        .where(DeadLetter.source == source, DeadLetter.raw_payload == stored,
+               encoded == encoding if encoding else encoded.is_(None),
                col(DeadLetter.replayed_at).is_(None))
         .order_by(col(DeadLetter.id)).limit(1)
     ).first()
@@ -93,13 +99,34 @@ def set_submission_status(session: Session, submission_id: int, status: str) -> 
 
 
 def add_dead_letter(
-    session: Session, source: str, raw_payload: str, errors: Sequence[Any]
+    session: Session, source: str, raw_payload: str | bytes, errors: Sequence[Any]
 ) -> DeadLetter:
-    """Keep a submission that failed validation, verbatim, with its field errors."""
-    row = DeadLetter(source=source, raw_payload=raw_payload, errors=to_jsonable_python(errors))
+    """Keep a submission that failed validation, verbatim, with its field errors.
+
+    Text is kept as it is; bytes (a body that is not storable text) are kept in base64.
+    """
+    stored, encoding = _stored_payload(raw_payload)
+    row = DeadLetter(source=source, raw_payload=stored, payload_encoding=encoding,
+                     errors=to_jsonable_python(errors))
     session.add(row)
     session.flush()
     return row
+
+
+def dead_letter_body(letter: DeadLetter) -> str | bytes:
+    """A dead letter's body as it arrived: its text, or its bytes when they were not text."""
+    if letter.payload_encoding == BASE64:
+        return base64.b64decode(letter.raw_payload)
+    return letter.raw_payload
+
+
+BASE64 = "base64"
+
+
+def _stored_payload(raw_payload: str | bytes) -> tuple[str, str | None]:
+    if isinstance(raw_payload, bytes):
+        return base64.b64encode(raw_payload).decode("ascii"), BASE64
+    return raw_payload, None
 
 
 def get_dead_letter(session: Session, dead_letter_id: int) -> DeadLetter | None:

@@ -19,6 +19,7 @@ from leadflow import __version__
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.web import api, auth, intake, leads, ops, review, tokens
+from leadflow.web.body_limit import BodyLimit
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
 from leadflow.web.intake_writer import IntakeWriter
@@ -82,6 +83,9 @@ def create_app(
                description="Signed form intake, the reviewers' audit queue, the reps' leads "
                            "and a token-authenticated JSON API.")
     app.https = settings.web.cookie_secure
+    web = settings.web
+    app.add_middleware(BodyLimit, limit_for=lambda path: web.intake_max_bytes
+                       if path.startswith("/intake/") else web.request_max_bytes)
     app.state.services = services
     app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

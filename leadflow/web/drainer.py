@@ -1,7 +1,8 @@
 """The background drainer: runs received leads through the qualify steps after intake answered.
 
-Intake wakes it; it also scans the store for leads still `received` (left by a crash, a replayed
-dead letter, another process), so nothing accepted is forgotten. Leads run in micro-batches
+Intake wakes it; it also scans the store for leads still `received` (a replayed dead letter,
+another process) and for leads whose run was cut off mid-chain (their lease lapsed: a crash,
+a kill, an unexpected error), so nothing accepted is forgotten. Leads run in micro-batches
 (DESIGN.md, Prefect facts 1): through the `qualify-leads` flow for real, or any `BatchRunner`
 (tests pass the plain `advance_leads` runner).
 """
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from flows.chain import Chain
+from flows.leasing import stuck_lead_ids
 from leadflow.store import Store
 from leadflow.store.leads import list_leads
 from leadflow.store.models import LeadState
@@ -72,7 +74,8 @@ class Drainer:
     async def drain_once(self) -> int:
         """Run everything queued or still `received`, in batches; return how many leads ran."""
         pending = list(dict.fromkeys([*self._queued, *await asyncio.to_thread(
-            _received_ids, self.chain.store)]))
+            _received_ids, self.chain.store), *await asyncio.to_thread(
+            stuck_lead_ids, self.chain)]))
         self._queued.clear()
         for start in range(0, len(pending), self.batch):
             await self.runner(self.chain, pending[start:start + self.batch])

@@ -9,7 +9,9 @@ event loop queues a submission and awaits a future; the writer takes everything 
 submission at once, a busy one batches whatever arrived during the previous commit.
 
 A failing submission must not fail its neighbours: if a batch's transaction raises, it is
-rolled back and its submissions are stored again one transaction each.
+rolled back and its submissions are stored again one transaction each. One the database refuses
+to store (a value its column type rejects) is kept as a dead letter instead: a 422 the sender
+sees and ops can replay, not a 500 that loses it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flows.receive import Received
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
+
+from flows.receive import Received, keep_dead_letter
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.web.sources import accept_in
@@ -33,7 +37,7 @@ log = logging.getLogger("leadflow.web.intake")
 @dataclass
 class _Pending:
     source: str
-    body: str
+    body: bytes
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Received]
 
@@ -53,7 +57,7 @@ class IntakeWriter:
         self._lock = threading.Lock()
         self.batches = 0  # transactions committed (a batch, or one retried submission)
 
-    async def accept(self, source: str, body: str) -> Received:
+    async def accept(self, source: str, body: bytes) -> Received:
         """Store one submission (or its dead letter); returns once its transaction committed."""
         self.start()
         loop = asyncio.get_running_loop()
@@ -106,8 +110,7 @@ class IntakeWriter:
             return results
         except Exception as exc:  # the batch's boundary: each item is retried on its own
             if len(batch) == 1:
-                log.exception("intake %s: storing a submission failed", batch[0].source)
-                return [exc]
+                return [self._failed(batch[0], exc)]
         log.warning("intake: a batch of %d failed; storing them one by one", len(batch))
         return [self._write_one(item) for item in batch]
 
@@ -117,9 +120,49 @@ class IntakeWriter:
                 received = accept_in(session, self.settings, item.source, item.body)
             self.batches += 1
             return received
-        except Exception as exc:  # answered as a 500 to that request alone
-            log.exception("intake %s: storing a submission failed", item.source)
-            return exc
+        except Exception as exc:
+            return self._failed(item, exc)
+
+    def _failed(self, item: _Pending, exc: Exception) -> Received | BaseException:
+        if _refused_value(exc):
+            return self._keep_refused(item, exc)
+        # The database is unavailable or broken: a 500 to that request alone (the sender
+        # retries; the Forms reconciler picks the response up either way).
+        log.exception("intake %s: storing a submission failed", item.source, exc_info=exc)
+        return exc
+
+    def _keep_refused(self, item: _Pending, refused: Exception) -> Received | BaseException:
+        cause = type(getattr(refused, "orig", None) or refused).__name__
+        log.error("intake %s: the database refused a submission (%s); keeping a dead letter",
+                  item.source, cause)
+        errors = [f"body: the database refused to store it ({cause}); replay it once fixed"]
+        try:
+            text: str | None = item.body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        # As text if the database takes it, else as the bytes themselves (base64 is ASCII).
+        forms: list[str | bytes] = [item.body] if text is None else [text, item.body]
+        failure: BaseException = refused
+        for raw in forms:
+            try:
+                with self.store.session() as session:
+                    received = keep_dead_letter(session, item.source, raw, errors)
+                self.batches += 1
+                return received
+            except Exception as exc:
+                failure = exc
+        log.error("intake %s: keeping a dead letter failed too: %s", item.source,
+                  type(failure).__name__)
+        return failure
+
+
+def _refused_value(exc: Exception) -> bool:
+    # DataError: a value the column type refuses (PostgreSQL: too long, a NUL). A StatementError
+    # that is no DBAPIError: the driver could not even send a value (e.g. it does not encode).
+    # Everything else (connection lost, locked, disk full) is the database's trouble, not the
+    # submission's.
+    return isinstance(exc, DataError) or (
+        isinstance(exc, StatementError) and not isinstance(exc, DBAPIError))
 
 
 def _settle(batch: list[_Pending], results: list[Received | BaseException]) -> None:

@@ -9,19 +9,30 @@ after a mapping fix (`leadflow dead-letters replay ID`) maps it again.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from sqlmodel import Session
 
+from connectors.google_forms.mapping import SOURCE as GOOGLE_FORMS
 from flows.receive import Received, keep_dead_letter, receive, store_form
 from leadflow.errors import InputError
-from leadflow.intake import DEFAULT_FIELD_TITLES, parse_submission
+from leadflow.intake import DEFAULT_FIELD_TITLES, LeadForm, parse_submission
+from leadflow.intake_limits import body_text, load_json
 from leadflow.settings import IntakeSource, Settings
 from leadflow.store import Store
 from leadflow.store.submissions import (
+    dead_letter_body,
     get_dead_letter,
     mark_dead_letter_replayed,
 )
+
+log = logging.getLogger("leadflow.web.intake")
+
+
+def is_known_source(settings: Settings, source: str) -> bool:
+    """True for the sources intake takes: Google Forms, and each in LEADFLOW_WEB__SOURCES."""
+    return source == GOOGLE_FORMS or source in settings.web.sources
 
 
 def _at(payload: Any, path: str) -> Any:
@@ -35,10 +46,7 @@ def _at(payload: Any, path: str) -> Any:
 
 def map_generic(source: str, mapping: IntakeSource, body: str) -> str:
     """The Google Forms shape of a generic form body; InputError lists every field problem."""
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"submission is not valid JSON: {exc}", errors=[f"body: {exc}"]) from exc
+    payload = load_json(body)
     if not isinstance(payload, dict):
         raise InputError("submission must be a JSON object", errors=["body: not an object"])
     errors: list[str] = []
@@ -66,19 +74,34 @@ def map_generic(source: str, mapping: IntakeSource, body: str) -> str:
     }, ensure_ascii=False)
 
 
-def accept_in(session: Session, settings: Settings, source: str, body: str) -> Received:
+def accept_in(session: Session, settings: Settings, source: str, body: bytes) -> Received:
     """Store one submission (or its dead letter) inside the caller's transaction.
 
     A generic form that fails mapping or validation is dead-lettered as it arrived (its body),
-    a Google Forms one as the raw submission it is.
+    a Google Forms one as the raw submission it is; a body that is not text, as its bytes.
     """
-    mapping = settings.web.sources.get(source)
     try:
-        raw = map_generic(source, mapping, body) if mapping is not None else body
-        form = parse_submission(raw, default_timezone=settings.form_timezone)
+        text = body_text(body)
     except InputError as exc:
-        return keep_dead_letter(session, source, body, exc.errors or [str(exc)])
+        return keep_dead_letter(session, source, body, exc.errors)
+    try:
+        raw, form = _validated(settings, source, text)
+    except InputError as exc:
+        return keep_dead_letter(session, source, text, exc.errors or [str(exc)])
+    except Exception:
+        # A validation bug, not the sender's fault: keep the body to replay after the fix
+        # rather than answer 500 and lose a signed submission.
+        log.exception("intake %s: validating a submission failed", source)
+        return keep_dead_letter(session, source, text, [
+            "body: could not be validated (an intake error, logged); replay it once fixed"])
     return store_form(session, source, raw, form)
+
+
+def _validated(settings: Settings, source: str, text: str) -> tuple[str, LeadForm]:
+    """The body to store (a mapped form's Google Forms shape) and its LeadForm."""
+    mapping = settings.web.sources.get(source)
+    raw = map_generic(source, mapping, text) if mapping is not None else text
+    return raw, parse_submission(raw, default_timezone=settings.form_timezone)
 
 
 def replay(store: Store, settings: Settings, dead_letter_id: int) -> Received:
@@ -91,11 +114,10 @@ def replay(store: Store, settings: Settings, dead_letter_id: int) -> Received:
     if letter.replayed_at is not None:
         raise InputError(f"dead letter {dead_letter_id} was already replayed into submission "
                          f"{letter.replayed_submission_id}")
-    mapping = settings.web.sources.get(letter.source)
+    body = dead_letter_body(letter)
     try:
-        canonical = (map_generic(letter.source, mapping, letter.raw_payload) if mapping
-                     else letter.raw_payload)
-        parse_submission(canonical, default_timezone=settings.form_timezone)
+        text = body if isinstance(body, str) else body_text(body)
+        canonical, _ = _validated(settings, letter.source, text)
     except InputError as exc:
         return Received(dead_letter_id=dead_letter_id, errors=exc.errors or [str(exc)])
     received = receive(store, letter.source, canonical, default_timezone=settings.form_timezone)

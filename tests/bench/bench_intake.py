@@ -104,7 +104,8 @@ async def _client(url: str, seconds: float, connections: int) -> dict[str, Any]:
         while time.monotonic() < deadline:
             body = _body(number, index)
             index += 1
-            signature = signature_header(SECRET, int(time.time()), body)
+            signature = signature_header(SECRET, int(time.time()), body,
+                                         source=path.rstrip("/").rsplit("/", 1)[-1])
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(10):

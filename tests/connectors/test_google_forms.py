@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from connectors.google_forms import GoogleFormsApi, submission
 from connectors.google_forms.mapping import questions
 from leadflow.errors import PermanentError, TransientError
 from leadflow.intake import parse_submission
-from leadflow.web.signing import verify
+from leadflow.web.signing import SignatureError, verify
 from tests.connectors.google_world import Sleeps, service_account_http
 from tests.stubs.google_forms import FormsStub
 from tests.stubs.serving import serve
@@ -113,17 +115,52 @@ def _js_hex(digest: bytes) -> str:
     return "".join(("0" + format(b & 0xFF, "x"))[-2:] for b in signed)
 
 
+_NODE_UTILITIES = """
+var Utilities = {Charset: {UTF_8: 'utf8'}, computeHmacSha256Signature: function (m, k) {
+  var digest = require('crypto').createHmac('sha256', k).update(m, 'utf8').digest();
+  return Array.from(digest).map(function (b) { return b > 127 ? b - 256 : b; });
+}};
+var body = require('fs').readFileSync(0, 'utf8');
+process.stdout.write(signatureHeader(body, 'whsec-test', 1900000000, sourceOf(process.argv[2])));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="runs the Apps Script on node")
+@pytest.mark.parametrize("url", ["https://leads.example/intake/google_forms",
+                                 "https://leads.example/intake/google_forms/?from=form"])
+def test_the_apps_script_run_signs_what_the_web_intake_verifies(url: str, tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    program = tmp_path / "sender.js"
+    program.write_text(SENDER.read_text(encoding="utf-8") + _NODE_UTILITIES, encoding="utf-8")
+    body = json.dumps({"answers": [{"title": "Name", "value": "Åsa Ñúñez"}]},
+                      ensure_ascii=False)
+    header = subprocess.run(["node", str(program), url], input=body, capture_output=True,
+                            text=True, encoding="utf-8", check=True, timeout=30).stdout
+    secrets = [SecretStr("whsec-test")]
+    assert verify(header, body.encode(), secrets, source="google_forms", now=1_900_000_000,
+                  tolerance_s=300) == 1_900_000_000
+    with pytest.raises(SignatureError):
+        verify(header, body.encode(), secrets, source="website", now=1_900_000_000,
+               tolerance_s=300)
+
+
 def test_the_apps_script_signature_is_what_the_web_intake_verifies() -> None:
     body = json.dumps(submission(FORM_ID, response("2_AB", "2030-01-01T12:00:00Z"),
                                  questions(FORM))).encode()
     secret, stamp = "whsec-test", 1_900_000_000
-    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).digest()
-    header = f"t={stamp},v1={_js_hex(digest)}"  # what signatureHeader() builds
+    source = "google_forms"  # sourceOf('https://host/intake/google_forms')
+    digest = hmac.new(secret.encode(), f"{stamp}.{source}.".encode() + body,
+                      hashlib.sha256).digest()
+    header = f"t={stamp},v2={_js_hex(digest)}"  # what signatureHeader() builds
     from pydantic import SecretStr
 
-    assert verify(header, body, [SecretStr(secret)], now=stamp + 10, tolerance_s=300) == stamp
+    assert verify(header, body, [SecretStr(secret)], source=source, now=stamp + 10,
+                  tolerance_s=300) == stamp
     script = SENDER.read_text(encoding="utf-8")
-    assert "'t=' + t + ',v1=' + hmacHex(t + '.' + body, secret)" in script
+    assert "'t=' + t + ',v2=' + hmacHex(t + '.' + source + '.' + body, secret)" in script
+    assert "signatureHeader(body, secret, Math.floor(Date.now() / 1000), sourceOf(url))" in script
+    assert "return url.split('?')[0].replace(/\\/+$/, '').split('/').pop();" in script
     assert "(b & 0xff).toString(16)" in script and "'X-Leadflow-Signature'" in script
     for field in ("source", "form_id", "response_id", "submitted_at", "respondent_email",
                   "answers", "item_id", "title", "type", "value"):

@@ -157,7 +157,8 @@ def deliver(client: TestClient, body: str) -> dict[str, Any]:
     raw = body.encode()
     response = client.post("/intake/google_forms", content=raw, headers={
         "Content-Type": "application/json",
-        "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw)})
+        "X-Leadflow-Signature": signature_header(SECRET, int(time.time()), raw,
+                                                 source="google_forms")})
     assert response.status_code == 202, response.text
     return response.json()
 

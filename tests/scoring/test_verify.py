@@ -255,6 +255,14 @@ def test_any_substring_of_a_segment_verifies(texts: list[str], data: st.DataObje
     assert normalise(found)[0] == normalise(quote)[0]
 
 
+def test_a_quote_is_not_found_inside_what_one_character_folds_to() -> None:
+    # "¼" folds to "1/4": a quote "1" is the digit said later, not a piece of the fraction.
+    transcript = Transcript(segments=[Segment(speaker="Lead", text="00000000000000¼1")])
+    evidence = verify_evidence(Evidence(quote="1", speaker="Lead"), transcript)
+    assert evidence.verified is True
+    assert transcript.text[evidence.start_char:evidence.end_char] == "1"
+
+
 def test_a_criterion_reset_for_invented_quotes_stays_the_same_on_a_second_pass() -> None:
     invented = Extraction(
         answers=BantAnswers(budget=BudgetAnswer(

@@ -17,13 +17,13 @@ STORE_TABLES = [
     if table.c and table.name in {
         "submissions", "dead_letters", "leads", "step_runs", "extractions", "llm_calls",
         "scores", "reviews", "audit_events", "crm_companies", "crm_contacts", "crm_deals",
-        "crm_activities", "calendar_events", "notifications",
+        "crm_activities", "calendar_events", "notifications", "lead_leases",
     }
 ]  # fmt: skip
 
 
 def test_every_table_is_checked() -> None:
-    assert len(STORE_TABLES) == 15
+    assert len(STORE_TABLES) == 16
 
 
 def test_migrated_schema_has_every_model_column(store: Store) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import time
@@ -9,9 +11,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import select
 
-from leadflow.settings import IntakeSource
+from leadflow.errors import ConfigError
+from leadflow.settings import IntakeSource, load_settings
 from leadflow.store.leads import get_lead
+from leadflow.store.models import DeadLetter, Submission
 from leadflow.store.submissions import get_dead_letter, get_submission
 from leadflow.web import create_app
 from leadflow.web.signing import sign, signature_header
@@ -24,7 +30,8 @@ def post(client: TestClient, body: str, *, secret: str = SECRET, at: int | None 
          source: str = "google_forms", header: str | None = None):
     raw = body.encode()
     stamp = int(time.time()) if at is None else at
-    value = header if header is not None else signature_header(secret, stamp, raw)
+    value = header if header is not None else signature_header(secret, stamp, raw,
+                                                               source=source)
     return client.post(f"/intake/{source}", content=raw,
                        headers={"Content-Type": "application/json",
                                 "X-Leadflow-Signature": value})
@@ -76,10 +83,10 @@ def test_signatures(client: TestClient, secret: str, offset: int, expected: int)
     assert post(client, body, secret=secret, at=int(time.time()) + offset).status_code == expected
 
 
-def test_several_v1_signatures_any_one_may_match(client: TestClient) -> None:
+def test_several_v2_signatures_any_one_may_match(client: TestClient) -> None:
     body = submission(30)
     now = int(time.time())
-    header = f"t={now},v1={'0' * 64},v1={sign(SECRET, now, body.encode())}"
+    header = f"t={now},v2={'0' * 64},v2={sign(SECRET, now, body.encode(), source='google_forms')}"
     assert post(client, body, header=header).status_code == 202
 
 
@@ -87,11 +94,11 @@ def test_the_timestamp_may_come_in_its_own_header(client: TestClient) -> None:
     body, now = submission(31).encode(), int(time.time())
     response = client.post("/intake/google_forms", content=body, headers={
         "Content-Type": "application/json", "X-Leadflow-Timestamp": str(now),
-        "X-Leadflow-Signature": f"v1={sign(SECRET, now, body)}"})
+        "X-Leadflow-Signature": f"v2={sign(SECRET, now, body, source='google_forms')}"})
     assert response.status_code == 202
 
 
-@pytest.mark.parametrize("header", [None, "", "v1=abc", "t=soon,v1=abc", "t=1"])
+@pytest.mark.parametrize("header", [None, "", "v2=abc", "t=soon,v2=" + "a" * 64, "t=1"])
 def test_unsigned_or_malformed_signatures_are_refused(
         client: TestClient, header: str | None, caplog: pytest.LogCaptureFixture) -> None:
     body = submission(40)
@@ -106,7 +113,7 @@ def test_unsigned_or_malformed_signatures_are_refused(
 
 def test_a_body_changed_after_signing_is_refused(client: TestClient) -> None:
     now = int(time.time())
-    header = signature_header(SECRET, now, submission(41).encode())
+    header = signature_header(SECRET, now, submission(41).encode(), source="google_forms")
     assert post(client, submission(42), header=header).status_code == 401
 
 
@@ -160,3 +167,64 @@ def test_openapi_documents_intake_and_the_api(client: TestClient) -> None:
     assert {"/intake/{source}", "/api/leads", "/api/extractions/{extraction_id}",
             "/api/reviews"} <= set(paths)
     assert "422" in paths["/intake/{source}"]["post"]["responses"]
+
+
+def counts(seeded: Seeded) -> tuple[int, int]:
+    """(submissions, dead letters) in the store."""
+    with seeded.world.store.session(write=False) as session:
+        return (session.exec(select(func.count()).select_from(Submission)).one(),
+                session.exec(select(func.count()).select_from(DeadLetter)).one())
+
+
+def test_a_signature_is_good_for_its_source_only(
+        seeded: Seeded, tmp_path: Path) -> None:
+    website = IntakeSource(fields={"email": "email", "name": "name", "proposed_times": "slots"})
+    app = create_app(web_settings(tmp_path, sources={"website": website}), seeded.world.store,
+                     seeded.world.chain)
+    raw, now = submission(50).encode(), int(time.time())
+    for_forms = signature_header(SECRET, now, raw, source="google_forms")
+    before = counts(seeded)
+    with TestClient(app) as client:
+        replayed = client.post("/intake/website", content=raw,
+                               headers={"X-Leadflow-Signature": for_forms})
+        assert replayed.status_code == 401
+        assert counts(seeded) == before
+        assert client.post("/intake/google_forms", content=raw,
+                           headers={"X-Leadflow-Signature": for_forms}).status_code == 202
+
+
+@pytest.mark.parametrize("source", ["x1", "Google_Forms", "google_forms2", "google_forms%20",
+                                    "website", "g" * 300])
+def test_a_signed_request_replayed_to_an_unknown_source_is_404_and_stores_nothing(
+        client: TestClient, seeded: Seeded, source: str) -> None:
+    raw, now = submission(51).encode(), int(time.time())
+    before = counts(seeded)
+    for signed_for in ("google_forms", source):  # the captured signature, or one made for it
+        response = client.post(f"/intake/{source}", content=raw, headers={
+            "X-Leadflow-Signature": signature_header(SECRET, now, raw, source=signed_for)})
+        assert response.status_code == 404
+        assert response.json() == {"detail": "no such intake source"}
+    assert counts(seeded) == before
+
+
+def test_a_v1_signature_is_refused_saying_what_to_sign(client: TestClient) -> None:
+    raw, now = submission(52).encode(), int(time.time())
+    legacy = hmac.new(SECRET.encode(), f"{now}.".encode() + raw, hashlib.sha256).hexdigest()
+    response = post(client, raw.decode(), header=f"t={now},v1={legacy}")
+    assert response.status_code == 401
+    assert "t + '.' + source + '.' + body" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("name", ["web.site", "web site", "", "w" * 101, "café"])
+def test_a_source_name_that_cannot_be_signed_or_routed_is_a_config_error(name: str) -> None:
+    with pytest.raises(ConfigError, match="LEADFLOW_WEB__SOURCES"):
+        load_settings(web={"sources": {name: {}}})
+
+
+def test_a_signature_that_is_not_hex_is_refused_not_a_500(client: TestClient) -> None:
+    raw, now = submission(53).encode(), int(time.time())
+    # compare_digest raises TypeError on non-ASCII text: such a value must never reach it.
+    header = f"t={now},v2={'é' * 64}".encode("latin-1")
+    response = client.post("/intake/google_forms", content=raw,
+                           headers={"X-Leadflow-Signature": header})  # type: ignore[dict-item]
+    assert response.status_code == 401
