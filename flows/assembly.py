@@ -12,6 +12,7 @@ from flows.chain import Chain
 from flows.faults import kill_at
 from flows.run_slots import RunSlots
 from leadflow.config_in_force import configured
+from leadflow.redaction import Redactor
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.store.types import utc_now
@@ -27,7 +28,8 @@ def build_chain(
     clock: Callable[[], datetime] = utc_now,
 ) -> Chain:
     """A Chain for these settings; pass a store or connectors to use your own (tests, demo)."""
-    store = store or Store.from_settings(settings)
+    redactor = Redactor.from_settings(settings)
+    store = store or Store.from_settings(settings, redactor)
     return Chain(
         store=store,
         connectors=connectors or build_connectors(settings, store),
@@ -39,6 +41,7 @@ def build_chain(
         predictive=load_model(settings.predictive_model) if settings.predictive_model else None,
         llm=_structured_llm(settings, store),
         run_slots=_run_slots(settings),
+        redactor=redactor,
         lease=timedelta(seconds=settings.lead_lease_s),
         max_attempts=settings.max_lead_attempts,
         boundary=kill_at(settings.fault_kill_at),

@@ -26,6 +26,7 @@ from flows.retrying import call_with_retries
 from flows.run_slots import RunSlots
 from leadflow.config_in_force import Configured, InForce, in_force
 from leadflow.errors import ConnectorError, ExtractionError, InputError, LeadflowError
+from leadflow.redaction import Redactor
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
 from leadflow.store.leads import get_lead, set_lead_state
@@ -57,6 +58,8 @@ class Chain:
     run_slots: RunSlots | None = None
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
+    # Masks the settings' secrets in failure reasons before they reach Prefect or the store.
+    redactor: Redactor = field(default_factory=Redactor)
     # Who this process is when it takes a lead's lease, and how long a lease lasts.
     owner: str = PROCESS_OWNER
     lease: timedelta = timedelta(minutes=3)
@@ -84,13 +87,18 @@ class Outcome(StrEnum):
 
 
 class StepFailed(LeadflowError):
-    """A step failed for good (permanent error, or transient retries exhausted); lead is failed."""
+    """A step failed for good (permanent error, or transient retries exhausted); lead is failed.
 
-    def __init__(self, lead_id: int, step: str, cause: Exception):
+    `reason` is the cause's text without secrets (callers show it to operators); the message
+    also loses personal data: it travels to Prefect's task run state and logs.
+    """
+
+    def __init__(self, lead_id: int, step: str, cause: Exception, redactor: Redactor):
         self.lead_id = lead_id
         self.step = step
         self.cause = cause
-        super().__init__(f"lead {lead_id}: step {step} failed: {cause}")
+        self.reason = redactor.secrets(str(cause))
+        super().__init__(f"lead {lead_id}: step {step} failed: {redactor.redact(str(cause))}")
 
 
 class Waiting(Exception):
@@ -151,7 +159,7 @@ def run_step(
     except Waiting:
         return Outcome.WAITING
     except _STEP_ERRORS as exc:
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = chain.redactor.secrets(f"{type(exc).__name__}: {exc}")
         with chain.store.session() as session:
             record_step_run(session, key=key, step=step, status=StepStatus.FAILED,
                             lead_id=lead_id, error=reason,
@@ -160,7 +168,7 @@ def run_step(
                 return Outcome.SKIPPED
             state = LeadState.NEEDS_REVIEW if on_error == "review" else LeadState.FAILED
             set_lead_state(session, lead_id, state, step=step, reason=reason)
-        raise StepFailed(lead_id, step, exc) from exc
+        raise StepFailed(lead_id, step, exc, chain.redactor) from exc
     if chain.boundary is not None:
         chain.boundary(step, "after")
     with chain.store.session() as session:

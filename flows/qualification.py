@@ -25,7 +25,8 @@ from flows.spec.actions import builtin_registry
 from flows.spec.engine import SpecStep, compile_spec, load_steps, run_batch
 from flows.spec.model import FlowSpec, Scope
 from flows.spec.validation import load_spec
-from leadflow.logs import redact
+from leadflow.logs import redact_prefect_logs
+from leadflow.redaction import Redactor
 from leadflow.settings import load_settings
 from leadflow.store.audit import append_audit
 from leadflow.store.leads import list_leads
@@ -52,7 +53,10 @@ async def as_task(chain: Chain, lead_id: int, step: SpecStep) -> Outcome:
 
 def chain_from_settings() -> Chain:
     """The chain as the environment configures it (for scheduled runs without a caller)."""
-    return build_chain(load_settings())
+    settings = load_settings()
+    # A deployment's process may not have started from the CLI, which redacts Prefect's logs.
+    redact_prefect_logs(Redactor.from_settings(settings))
+    return build_chain(settings)
 
 
 def _record_run(chain: Chain, spec: FlowSpec, lead_ids: Sequence[int]) -> None:
@@ -93,7 +97,7 @@ async def _advance_held(chain: Chain, lead_ids: Sequence[int], steps: Sequence[S
         if item.failed_at:
             # Prefect keeps run logs in its own database: no personal data there either.
             log.warning("lead %s failed at %s: %s", item.lead_id, item.failed_at,
-                        redact(item.reason or ""))
+                        chain.redactor.redact(item.reason or ""))
     return results
 
 

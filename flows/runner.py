@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from flows.chain import Chain, Outcome, StepFailed
 from flows.leasing import give_up, interrupted, release_lease_of, renew_lease_of, take_lease_of
-from leadflow.logs import redact
 
 log = logging.getLogger("leadflow.flows.runner")
 
@@ -70,8 +69,9 @@ async def advance_lead(
     try:
         progress = await _run_steps(chain, lead_id, steps, runner, at)
     except Exception as exc:
-        reason = f"{type(exc).__name__} at {at[0]}: {exc}"
-        log.warning("lead %s: run interrupted (attempt %d): %s", lead_id, attempt, redact(reason))
+        reason = chain.redactor.secrets(f"{type(exc).__name__} at {at[0]}: {exc}")
+        log.warning("lead %s: run interrupted (attempt %d): %s", lead_id, attempt,
+                    chain.redactor.redact(reason))
         await asyncio.to_thread(interrupted, chain, lead_id, reason)
         return Progress(lead_id=lead_id, failed_at=at[0], reason=reason, interrupted=True)
     await asyncio.to_thread(release_lease_of, chain, lead_id)
@@ -89,7 +89,7 @@ async def _run_steps(chain: Chain, lead_id: int, steps: Sequence[Step], runner: 
         try:
             outcome = await runner(chain, lead_id, step)
         except StepFailed as exc:
-            return Progress(lead_id=lead_id, failed_at=step.name, reason=str(exc.cause))
+            return Progress(lead_id=lead_id, failed_at=step.name, reason=exc.reason)
         if outcome is Outcome.WAITING:
             return Progress(lead_id=lead_id, waiting_at=step.name)
         if outcome is Outcome.STOPPED:

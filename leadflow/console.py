@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from leadflow.logs import configure_logging
+from leadflow.redaction import Redactor
 from leadflow.settings import Settings, load_settings
 
 EXIT_USER_ERROR = 2
@@ -46,7 +47,7 @@ class AppState:
     def settings(self) -> Settings:
         settings = load_settings()
         if self.configure_logs:
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, Redactor.from_settings(settings))
         return settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,23 @@ class WebSettings(BaseModel):
     drain: bool = True
     drain_interval_s: float = Field(default=2.0, gt=0)
     drain_batch: int = Field(default=200, ge=1, le=1000)
+    # Failed logins at one account (from any address) within the window answer 429...
     login_max_failures: int = Field(default=5, ge=1)
     login_window_s: int = Field(default=900, ge=1)
+    # ...and so do failed logins from one address (at any accounts: password spraying).
+    login_address_max_failures: int = Field(default=20, ge=1)
+    login_address_window_s: int = Field(default=900, ge=1)
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or networks,
+    # "*" for any). Empty: none; the client address is the connection's, whatever headers say.
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            if item != "*":
+                ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
 
     @field_validator("sources")
     @classmethod

@@ -10,8 +10,10 @@ import gc
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from leadflow.console import settings_of, stdout
 from leadflow.errors import InputError
@@ -42,6 +44,7 @@ def serve(
     import uvicorn
 
     from leadflow.web import create_app
+    from leadflow.web.serving import uvicorn_options
 
     settings = settings_of(ctx)
     app = create_app(settings)
@@ -50,11 +53,8 @@ def serve(
     # intake's p99 under load).
     gc.collect()
     gc.freeze()
-    # httptools is named so a missing one fails loudly instead of silently costing intake
-    # throughput (h11 is pure Python); "auto" takes uvloop where it exists (not on Windows).
-    config = uvicorn.Config(app, host=host or settings.web.host, port=port or settings.web.port,
-                            log_level=settings.log_level.lower(), access_log=False,
-                            http="httptools", loop="auto")
+    config = uvicorn.Config(app, **uvicorn_options(settings.web, host=host, port=port,
+                                                   log_level=settings.log_level.lower()))
     server = uvicorn.Server(config)
     if settings.web.drain and settings.web.runner == "prefect":
         from flows.prefect_session import prefect_api
@@ -112,7 +112,10 @@ def users_set_role(ctx: typer.Context, username: str, role: UserRole,
 @users_app.command("disable")
 def users_disable(ctx: typer.Context, username: str,
                   enable: bool = typer.Option(False, "--enable", help="Enable again.")) -> None:
-    """Disable a user (their sessions and tokens stop working), or --enable them again."""
+    """Disable a user (ends sessions, revokes API tokens for good), or --enable them again.
+
+    Enabling does not bring revoked tokens back: give the user new ones.
+    """
     from leadflow.web.accounts import change_user
 
     with Store.from_settings(settings_of(ctx)).session() as session:
@@ -120,7 +123,21 @@ def users_disable(ctx: typer.Context, username: str,
     stdout().print(f"user {username} {'enabled' if enable else 'disabled'}")
 
 
-@users_app.command("token")
+class _TokenGroup(TyperGroup):
+    """`leadflow users token NAME`, the form before list and revoke existed, still adds one."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["add", *args]
+        return super().parse_args(ctx, args)
+
+
+token_app = typer.Typer(cls=_TokenGroup, no_args_is_help=True,
+                        help="API tokens: add one (shown once), list them, revoke one.")
+users_app.add_typer(token_app, name="token")
+
+
+@token_app.command("add")
 def users_token(ctx: typer.Context, username: str,
                 name: str = typer.Option("api", help="What the token is for.")) -> None:
     """Create an API token (printed once; only its hash is stored)."""
@@ -129,6 +146,36 @@ def users_token(ctx: typer.Context, username: str,
     with Store.from_settings(settings_of(ctx)).session() as session:
         token = add_token(session, username, name)
     typer.echo(token)
+
+
+@token_app.command("list")
+def users_token_list(ctx: typer.Context,
+                     username: str | None = typer.Argument(None, help="Only this user's."),
+                     as_json: bool = typer.Option(False, "--json")) -> None:
+    """API tokens with their user, label, creation, last use and revocation (never the token)."""
+    from leadflow.web.accounts import list_tokens
+
+    with Store.from_settings(settings_of(ctx)).session(write=False) as session:
+        tokens = list_tokens(session, username)
+    if as_json:
+        typer.echo(json.dumps([t.model_dump(mode="json") for t in tokens], indent=2))
+        return
+    for token in tokens:
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+        state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "active"
+        typer.echo(f"{token.id}\t{token.user}\t{token.label}\t"
+                   f"created {token.created_at:%Y-%m-%d %H:%M}\t{used}\t{state}")
+
+
+@token_app.command("revoke")
+def users_token_revoke(ctx: typer.Context, token_id: int = typer.Argument(
+        ..., help="The token's id (see `leadflow users token list`).")) -> None:
+    """Revoke an API token for good (it answers 401 from the next request on)."""
+    from leadflow.web.accounts import revoke_token
+
+    with Store.from_settings(settings_of(ctx)).session() as session:
+        token = revoke_token(session, token_id, actor="cli")
+    stdout().print(f"token {token.id} ({token.user}, {token.label}) revoked")
 
 
 @dead_letters_app.command("list")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from leadflow.errors import StoreError
@@ -18,6 +19,7 @@ from leadflow.store.migrations import migrate
 from leadflow.store.types import json_dumps
 
 if TYPE_CHECKING:
+    from leadflow.redaction import Redactor
     from leadflow.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -26,10 +28,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 class Store:
     """The database behind leadflow. Build one per process and share it; it is thread-safe."""
 
-    def __init__(self, url: str, *, schema: str | None = None, migrate_on_start: bool = True):
+    def __init__(self, url: str, *, schema: str | None = None, migrate_on_start: bool = True,
+                 redactor: Redactor | None = None):
         """Connect to `url` (creating a SQLite file's folder) and apply pending migrations.
 
         `schema` (PostgreSQL only) puts every table in that schema via the search_path.
+        `redactor` masks secrets in the error and reason columns of every write
+        (leadflow/store/redacting.py); from_settings passes the settings' one.
         """
         try:
             parsed = make_url(url)
@@ -56,6 +61,11 @@ class Store:
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
         self._write_engine = self.engine.execution_options(leadflow_sqlite_begin="BEGIN IMMEDIATE")
+        self._sessions = sessionmaker(class_=Session, expire_on_commit=False)
+        if redactor is not None:
+            from leadflow.store.redacting import redact_on_flush
+
+            redact_on_flush(self._sessions, redactor)
         if migrate_on_start:
             try:
                 self.applied_migrations = migrate(self.engine)
@@ -63,9 +73,13 @@ class Store:
                 raise StoreError(f"cannot open the store at {parsed!r}: {exc.orig}") from exc
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Store:
-        """The store at `settings.effective_database_url`."""
-        return cls(settings.effective_database_url)
+    def from_settings(cls, settings: Settings, redactor: Redactor | None = None) -> Store:
+        """The store at `settings.effective_database_url`, redacting the settings' secrets
+        (or `redactor`'s) from what it stores."""
+        from leadflow.redaction import Redactor
+
+        return cls(settings.effective_database_url,
+                   redactor=redactor or Redactor.from_settings(settings))
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
@@ -74,9 +88,7 @@ class Store:
         On SQLite a write session takes the write lock at its start, so read-then-write code
         cannot fail half-way; pass `write=False` for read-only work that must not wait.
         """
-        with Session(
-            self._write_engine if write else self.engine, expire_on_commit=False
-        ) as session:
+        with self._sessions(bind=self._write_engine if write else self.engine) as session:
             try:
                 yield session
                 session.commit()

@@ -12,19 +12,31 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from flows.chain import Chain
 from leadflow import __version__
 from leadflow.settings import Settings
 from leadflow.store import Store
-from leadflow.web import api, auth, intake, leads, ops, review
+from leadflow.web import api, auth, intake, leads, ops, review, tokens
 from leadflow.web.body_limit import BodyLimit
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
 from leadflow.web.intake_writer import IntakeWriter
+from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.services import Services
 
 log = logging.getLogger("leadflow.web")
+
+
+class _App(FastAPI):
+    """FastAPI with the security headers outermost: outside Starlette's ServerErrorMiddleware
+    (which add_middleware cannot wrap), so an unhandled error's 500 carries them too."""
+
+    https: bool = False
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), https=self.https)
 
 
 def create_app(
@@ -65,16 +77,19 @@ def create_app(
             await services.drainer.stop()
         await asyncio.to_thread(intake_writer.stop)  # stores whatever is still queued
 
-    app = FastAPI(title="leadflow", version=__version__, lifespan=lifespan,
-                  description="Signed form intake, the reviewers' audit queue, the reps' leads "
-                              "and a token-authenticated JSON API.")
+    # No /docs or /redoc: both load scripts from a CDN (see leadflow/web/security_headers.py).
+    app = _App(title="leadflow", version=__version__, lifespan=lifespan,
+               docs_url=None, redoc_url=None,
+               description="Signed form intake, the reviewers' audit queue, the reps' leads "
+                           "and a token-authenticated JSON API.")
+    app.https = settings.web.cookie_secure
     web = settings.web
     app.add_middleware(BodyLimit, limit_for=lambda path: web.intake_max_bytes
                        if path.startswith("/intake/") else web.request_max_bytes)
     app.state.services = services
     app.state.intake_writer = intake_writer
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for module in (intake, auth, review, leads, ops, api):
+    for module in (intake, auth, review, leads, ops, api, tokens):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

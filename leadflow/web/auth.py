@@ -1,6 +1,10 @@
 """Logging in and out. The login form uses a double-submit CSRF cookie (there is no session
-yet); every later form uses its session's token. Failed logins are limited per (user, address)
-in the store, so the limit holds across restarts and several server processes.
+yet); every later form uses its session's token. Failed logins are limited per account (from
+any address: guessing one password from many) and per address (at any account: spraying), in
+the store, so the limits hold across restarts and several server processes.
+
+The address is the connection's: `leadflow serve` believes X-Forwarded-For only from
+LEADFLOW_WEB__TRUSTED_PROXIES (leadflow/web/serving.py), so a client cannot pick its own.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from leadflow.store.audit import append_audit
 from leadflow.web.accounts import (
+    account_failures,
+    address_failures,
     authenticate,
     end_session,
-    recent_failures,
     record_attempt,
     start_session,
 )
@@ -49,6 +54,13 @@ def _cookie(response: Response, svc: ServicesDep, name: str, value: str, max_age
                         secure=svc.settings.web.cookie_secure, path="/")
 
 
+def _too_many(window_s: int) -> HTTPException:
+    minutes = max(1, window_s // 60)
+    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many failed logins; try again "
+                         f"in {minutes} minute{'s' if minutes > 1 else ''}",
+                         headers={"Retry-After": str(window_s)})
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, svc: ServicesDep, next: str = "/") -> Response:
     """The login form, with a fresh double-submit CSRF token."""
@@ -64,7 +76,8 @@ def login(
     username: Annotated[str, Form()], password: Annotated[str, Form()],
     csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password; too many recent failures for this user and address answer 429."""
+    """Check the password; too many recent failures at this account, or from this address,
+    answer 429 before the password is looked at."""
     cookie = unsign_value(svc.cookie_key, request.cookies.get(LOGIN_CSRF_COOKIE))
     if not cookie or not csrf_token or not hmac.compare_digest(cookie, csrf_token):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "CSRF token missing or wrong; reload "
@@ -72,10 +85,14 @@ def login(
     ip = request.client.host if request.client else "unknown"
     web = svc.settings.web
     with svc.store.session() as session:
-        if recent_failures(session, username, ip, web.login_window_s) >= web.login_max_failures:
-            log.warning("login rate limit hit for a user from %s", ip)
-            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many failed logins; "
-                                f"try again in {web.login_window_s // 60} minutes")
+        if address_failures(session, ip, web.login_address_window_s) \
+                >= web.login_address_max_failures:
+            log.warning("login rate limit hit by an address", extra={"ip": ip})
+            raise _too_many(web.login_address_window_s)
+        if account_failures(session, username, web.login_window_s) >= web.login_max_failures:
+            # The account, not the address: the same limit whichever address guesses.
+            log.warning("login rate limit hit for an account", extra={"ip": ip})
+            raise _too_many(web.login_window_s)
         user = authenticate(session, username, password)
         record_attempt(session, username, ip, ok=user is not None)
         if user is None:

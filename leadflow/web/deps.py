@@ -13,7 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from leadflow.web.accounts import session_user, token_user
+from leadflow.store.types import utc_now
+from leadflow.web.accounts import needs_touch, session_user, token_user, touch_token
 from leadflow.web.models import Role, User, WebSession
 from leadflow.web.services import Services
 from leadflow.web.signing import unsign_value
@@ -86,11 +87,16 @@ def api_roles(*roles: Role) -> Callable[..., Viewer]:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "bearer token required",
                                 headers={"WWW-Authenticate": "Bearer"})
-        with svc.store.session() as session:
-            user = token_user(session, credentials.credentials)
-        if user is None:
+        with svc.store.session(write=False) as session:
+            found = token_user(session, credentials.credentials)
+        if found is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked token",
                                 headers={"WWW-Authenticate": "Bearer"})
+        user, token = found
+        now = utc_now()
+        if needs_touch(token, now):  # a write at most once a minute per token
+            with svc.store.session() as session:
+                touch_token(session, token.id or 0, now)
         if Role(user.role) not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "your role cannot use this endpoint")
         return Viewer(user)

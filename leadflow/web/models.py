@@ -66,6 +66,24 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class TokenOut(BaseModel):
+    """An API token as ops see it: never the token or its hash."""
+
+    id: int
+    user: str
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken, user: User) -> TokenOut:
+        """The view of a token row and its user."""
+        return cls(id=token.id or 0, user=user.username, label=token.name,
+                   created_at=token.created_at, last_used_at=token.last_used_at,
+                   revoked_at=token.revoked_at)
+
+
 class WebSession(SQLModel, table=True):
     """A logged-in browser: the cookie carries the id, the store its hash and CSRF token."""
 
@@ -96,7 +114,11 @@ class LoginAttempt(SQLModel, table=True):
     """One login attempt (user name as typed, client address), for rate limiting."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key", "username", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_key", "username", "ip", "at"),
+        # m007: failures are also counted per address (across user names).
+        Index("ix_login_attempts_ip", "ip", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=255)

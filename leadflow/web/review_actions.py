@@ -109,8 +109,9 @@ def _write_back(svc: Services, lead: Lead, scored: Score, *, final: bool, key: s
         log.warning("CRM write-back for lead %s failed: %s", lead.id, exc)
         with svc.store.session() as session:
             append_audit(session, kind="review_write_back_failed", lead_id=lead.id,
-                         actor="system", reason=str(exc), detail={"idempotency_key": key})
-        return str(exc)
+                         actor="system", reason=svc.error_text(exc),
+                         detail={"idempotency_key": key})
+        return svc.error_text(exc)
     if final:
         return _notify_rep(svc, lead, scored)
     return None
@@ -129,7 +130,7 @@ def _notify_rep(svc: Services, lead: Lead, scored: Score) -> str | None:
             idempotency_key=f"{lead.submission_id}:review:notify")
     except ConnectorError as exc:
         log.warning("notifying the rep of lead %s failed: %s", lead.id, exc)
-        return f"score final in the CRM, but the rep was not notified: {exc}"
+        return f"score final in the CRM, but the rep was not notified: {svc.error_text(exc)}"
     return None
 
 

@@ -67,7 +67,7 @@ def _crm_values(svc: Services, lead: Lead, names: list[str]) -> dict[str, Any]:
         return dict(svc.chain.connectors.crm.get_properties(ObjectType.CONTACT,
                                                             lead.crm_contact_id, names))
     except ConnectorError as exc:
-        return {"(error)": str(exc)}
+        return {"(error)": svc.error_text(exc)}
 
 
 def _choices(field: FieldResult | None) -> list[Candidate]:

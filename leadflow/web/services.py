@@ -30,3 +30,8 @@ class Services:
     def config(self) -> ScoringConfig:
         """The scoring config in force."""
         return self.chain.in_force().config
+
+    def error_text(self, exc: BaseException) -> str:
+        """An outside system's error as shown on a page or in a URL: without secrets (a
+        provider's error body may echo the key it was sent)."""
+        return self.chain.redactor.secrets(str(exc))

@@ -13,8 +13,9 @@ from markupsafe import Markup, escape
 from leadflow.web.deps import Viewer
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-# One colour per criterion, in Criterion order; the legend and the marks share them.
-COLOURS = {"budget": "#ffd166", "authority": "#8ecae6", "need": "#b5e48c", "timeline": "#f4a3c4"}
+# In Criterion order. Each has its colour in static/app.css (.ev-NAME, .field-NAME): pages
+# carry no style attribute, so the Content-Security-Policy can refuse inline styles.
+CRITERIA_NAMES = ("budget", "authority", "need", "timeline")
 
 
 def highlight(text: str, spans: list[tuple[int, int, str, int]]) -> Markup:
@@ -30,7 +31,6 @@ def highlight(text: str, spans: list[tuple[int, int, str, int]]) -> Markup:
             continue
         parts.append(str(escape(text[position:start])))
         parts.append(f'<mark class="ev ev-{criterion}" id="ev-{criterion}-{index}" '
-                     f'style="background:{COLOURS.get(criterion, "#ddd")}" '
                      f'data-criterion="{criterion}"><a href="#field-{criterion}">'
                      f"{escape(text[start:end])}</a></mark>")
         position = end
@@ -43,5 +43,6 @@ def render(request: Request, name: str, viewer: Viewer | None, status_code: int 
     """A page with the viewer and their CSRF token in its context."""
     csrf = viewer.web_session.csrf_token if viewer and viewer.web_session else ""
     return TEMPLATES.TemplateResponse(
-        request, name, {"viewer": viewer, "csrf": csrf, "colours": COLOURS, **context},
+        request, name,
+        {"viewer": viewer, "csrf": csrf, "criteria_names": CRITERIA_NAMES, **context},
         status_code=status_code)

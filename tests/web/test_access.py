@@ -23,6 +23,7 @@ API = [
     ("/api/extractions/1", {"olga": 200, "rita": 200, "nick": 403, "lena": 403}),
     ("/api/reviews", {"olga": 200, "rita": 200, "nick": 403, "lena": 403}),
     ("/api/config/bands", {"olga": 200, "rita": 403, "nick": 403, "lena": 403}),
+    ("/api/tokens", {"olga": 200, "rita": 403, "nick": 403, "lena": 403}),
 ]
 FORMS = ["/review/extractions/1/criteria/budget/approve", "/review/extractions/1/approve",
          "/leads/1/shares", "/ops/config/bands", "/logout"]

@@ -48,7 +48,7 @@ def test_login_needs_its_csrf_token(client: TestClient) -> None:
     assert response.status_code == 403
 
 
-def test_failed_logins_are_rate_limited_per_user_and_address(client: TestClient) -> None:
+def test_failed_logins_are_rate_limited_per_account(client: TestClient) -> None:
     for _ in range(5):
         assert _attempt(client, "rita", "nope").status_code == 401
     assert _attempt(client, "rita", PASSWORD).status_code == 429

@@ -65,6 +65,14 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+def _csp_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Chromium reports each thing the Content-Security-Policy refused on the console."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return found
+
+
 def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
@@ -77,6 +85,7 @@ def test_a_reviewer_overrides_the_budget_and_sees_the_score_and_audit_change(
     base, _ = server
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    violations = _csp_violations(page)
     _login(page, base, "rita")
     page.goto(f"{base}/review")
     flagged = page.locator("tr.flagged a").first
@@ -86,9 +95,12 @@ def test_a_reviewer_overrides_the_budget_and_sees_the_score_and_audit_change(
     assert budget_mark.count() == 1
     assert "$40,000" in budget_mark.inner_text()
     assert page.locator("mark.ev").count() == 4  # each criterion highlighted
-    colours = {page.locator(f"mark.ev-{c}").get_attribute("style") for c in
-               ("budget", "authority", "need", "timeline")}
-    assert len(colours) == 4
+    colours = {page.locator(f"mark.ev-{c}").evaluate("e => getComputedStyle(e).backgroundColor")
+               for c in ("budget", "authority", "need", "timeline")}
+    assert len(colours) == 4 and "rgba(0, 0, 0, 0)" not in colours  # from app.css, not inline
+    border = page.locator("#field-budget").evaluate("e => getComputedStyle(e).borderLeftColor")
+    assert border == page.locator("mark.ev-budget").evaluate(
+        "e => getComputedStyle(e).backgroundColor")
     assert budget_mark.locator("a").get_attribute("href") == "#field-budget"
     before = page.locator("#score-total").inner_text()
     page.screenshot(path=str(tmp_path / "review-page-before.png"), full_page=True)
@@ -105,6 +117,7 @@ def test_a_reviewer_overrides_the_budget_and_sees_the_score_and_audit_change(
     page.screenshot(path=str(tmp_path / "review-page.png"), full_page=False)
     README_IMAGE.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(tmp_path / "review-page.png", README_IMAGE)
+    assert violations == []
     context.close()
 
 
@@ -112,6 +125,7 @@ def test_a_rep_sees_only_their_own_leads(server: tuple[str, Seeded], browser) ->
     base, _ = server
     context = browser.new_context()
     page = context.new_page()
+    violations = _csp_violations(page)
     _login(page, base, "lena")
     page.goto(f"{base}/leads")
     shown = sorted(int(row.get_attribute("data-lead")) for row in
@@ -120,4 +134,5 @@ def test_a_rep_sees_only_their_own_leads(server: tuple[str, Seeded], browser) ->
     response = page.goto(f"{base}/leads/1")
     assert response is not None and response.status == 404
     assert page.goto(f"{base}/review").status == 403
+    assert violations == []
     context.close()
