@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +26,7 @@ from pydantic import (
 from leadflow.errors import ConfigError
 from scoring.bands import DEFAULT_BANDS, Band, check_bands
 from scoring.bant import Criterion
+from scoring.safe_yaml import load_yaml
 from scoring.tiers import Tiers, check_tiers
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
@@ -120,23 +120,8 @@ def parse_config(data: Any, file: Path | str | None = None) -> ScoringConfig:
 
 
 def load_config(path: Path | str) -> ScoringConfig:
-    """Read and validate a YAML scoring config file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read as UTF-8 text ({exc.__class__.__name__})", file=path
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc.__class__.__name__
-        raise ConfigError(f"not valid YAML: {problem}{where}", file=path) from None
-    return parse_config(data, file=path)
+    """Read and validate a YAML scoring config file (within scoring.safe_yaml's limits)."""
+    return parse_config(load_yaml(path), file=path)
 
 
 @functools.cache
