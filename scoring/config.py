@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import types
 import typing
 from decimal import Decimal
@@ -135,7 +136,7 @@ def _from_validation(exc: ValidationError, file: Path | str | None) -> ConfigErr
     errors = exc.errors(include_url=False)
     first = errors[0]
     loc = [part for part in first["loc"] if part != "[key]"]
-    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    key = "".join(_key_part(part) for part in loc).lstrip(".")
     if first["type"] == "extra_forbidden":
         message = f"unknown key; allowed keys: {_allowed(_model_at(loc[:-1]))}"
     elif first["type"] == "missing":
@@ -153,6 +154,14 @@ def _from_validation(exc: ValidationError, file: Path | str | None) -> ConfigErr
     if more:
         message += f" (and {more} more error{'s' if more > 1 else ''})"
     return ConfigError(message, file=file, key=key or None)
+
+
+def _key_part(part: Any) -> str:
+    """`.name` or `[0]`; a key that is not a plain word is quoted, so the path stays one line."""
+    if isinstance(part, int):
+        return f"[{part}]"
+    text = str(part)
+    return f".{text}" if re.fullmatch(r"[\w-]+", text) else f"[{text!r}]"
 
 
 def _model_at(loc: list[Any]) -> type[BaseModel] | None:
