@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from connectors.base.calendars import Meeting
 from connectors.base.shared import normalise_email
 from connectors.transcript_formats import parse_transcript
 from leadflow.errors import ConfigError, InputError
+from scoring.safe_yaml import load_yaml
 from scoring.transcript import Transcript
 
 INDEX_FILE = "index.yaml"
@@ -65,9 +64,10 @@ class FolderTranscripts:
         if not path.is_file():
             return {}
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read the transcript index: {exc}", file=path) from exc
+            data = load_yaml(path) or {}
+        except ConfigError as exc:
+            raise ConfigError(f"cannot read the transcript index: {exc.detail}",
+                              file=path) from None
         if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
             raise ConfigError(
                 "expected a mapping of meeting id or lead email to a file name", file=path

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -18,6 +17,7 @@ from leadflow.store import Store
 from leadflow.store import calendar_events as events
 from leadflow.store.connector_models import CalendarEvent
 from leadflow.store.types import utc_now
+from scoring.safe_yaml import load_yaml
 
 NAME = "local_calendar"
 _REPS = TypeAdapter(list[Rep])
@@ -26,9 +26,9 @@ _REPS = TypeAdapter(list[Rep])
 def load_reps(path: Path) -> list[Rep]:
     """The reps in a YAML file (a `reps:` list); ConfigError names the file and the bad key."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the reps file: {exc}", file=path) from exc
+        data = load_yaml(path)
+    except ConfigError as exc:
+        raise ConfigError(f"cannot read the reps file: {exc.detail}", file=path) from None
     items = data.get("reps") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
         raise ConfigError("expected a non-empty `reps:` list", file=path, key="reps")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -12,6 +13,7 @@ from rich.console import Console
 from leadflow.logs import configure_logging
 from leadflow.redaction import Redactor
 from leadflow.settings import Settings, load_settings
+from leadflow.store.types import MAX_ROW_ID
 
 EXIT_USER_ERROR = 2
 
@@ -31,6 +33,13 @@ def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
     """Print `error: message` on stderr and return the Exit to raise."""
     stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
     return typer.Exit(code)
+
+
+def row_id_argument(help: str, *, metavar: str | None = None) -> Any:
+    """A command's row id argument, 1 to 2^63-1: a larger number is a usage error (one line,
+    exit 2) instead of the database driver's OverflowError."""
+    return typer.Argument(..., min=1, max=MAX_ROW_ID, help=help, metavar=metavar,
+                          show_default=False)
 
 
 class AppState:

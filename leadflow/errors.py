@@ -16,13 +16,21 @@ Callers decide by class: tasks retry only TransientError.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+_LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
 
 class LeadflowError(Exception):
-    """Root of every error leadflow raises on purpose."""
+    """Root of every error leadflow raises on purpose; its text is always one line."""
+
+    def __str__(self) -> str:
+        # Messages quote what people typed or sent (a key, a call id, a file name): a line
+        # break in one is shown escaped, so the CLI's and the logs' one-line errors stay one.
+        return _LINE_BREAKS.sub(lambda found: repr(found.group())[1:-1], super().__str__())
 
 
 class ConfigError(LeadflowError):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from decimal import Decimal
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from leadflow.errors import ConfigError
 
@@ -258,3 +261,36 @@ def load_settings(**overrides: Any) -> Settings:
         first = exc.errors()[0]
         key = "LEADFLOW_" + "__".join(str(part).upper() for part in first["loc"])
         raise ConfigError(first["msg"], key=key) from exc
+    except SettingsError as exc:
+        # A list or nested value is parsed as JSON before validation, and fails as this.
+        raise _not_json(exc) from exc
+
+
+_FIELD = re.compile(r'field "(?P<field>\w+)"')
+
+
+def _not_json(exc: SettingsError) -> ConfigError:
+    """pydantic-settings' error for a value that is not JSON, naming the variable (never the
+    value: it may be a secret)."""
+    match = _FIELD.search(str(exc))
+    key = _json_variable(match.group("field")) if match else None
+    why = " ".join(str(exc.__cause__ or exc).split())
+    return ConfigError(f"not valid JSON ({why}); lists and mappings are written as JSON, e.g. "
+                       '["a", "b"] or {"k": "v"}', key=key)
+
+
+def _json_variable(field: str) -> str:
+    """The LEADFLOW_ variable of `field` (or under it, with `__`) whose JSON does not parse:
+    the one that looks like JSON, else the only one that fails, else the field's own name."""
+    name = f"LEADFLOW_{field.upper()}"
+    failing = []
+    for variable, value in os.environ.items():
+        if variable.upper() == name or variable.upper().startswith(name + "__"):
+            try:
+                json.loads(value)
+            except ValueError:
+                failing.append((variable, value))
+    bracketed = [variable for variable, value in failing if value.lstrip()[:1] in ("[", "{")]
+    if bracketed:
+        return bracketed[0]
+    return failing[0][0] if len(failing) == 1 else name

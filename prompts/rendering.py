@@ -3,7 +3,7 @@
 Untrusted text (transcripts, form answers, participants' names and titles) only ever arrives
 as a variable, never as template source, and the `fence` filter stops it from closing the
 <transcript> style delimiters the templates put around it. A prompt's version is a content
-hash of its template files.
+hash of its template files. Rendering is bounded by leadflow.sandbox's PROMPT_LIMITS.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from leadflow.errors import ConfigError
+from leadflow.sandbox import PROMPT_LIMITS, LimitedSandbox, render_template
 
 PROMPTS_DIR = Path(__file__).resolve().parent
 TEMPLATES = (("system", "system.j2"), ("user", "user.j2"))
@@ -43,15 +43,17 @@ def fence(value: object) -> str:
 
 
 @lru_cache(maxsize=8)
-def environment(prompt_dir: Path) -> SandboxedEnvironment:
-    """The environment for one prompt folder (sandboxed, StrictUndefined, no autoescape)."""
-    env = SandboxedEnvironment(
+def environment(prompt_dir: Path) -> LimitedSandbox:
+    """The environment for one prompt folder (sandboxed with limits, StrictUndefined, no
+    autoescape)."""
+    env = LimitedSandbox(
         loader=FileSystemLoader(str(prompt_dir)),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        limits=PROMPT_LIMITS,
     )
     env.filters["fence"] = fence
     return env
@@ -96,8 +98,10 @@ def render(
     messages = []
     for role, file in TEMPLATES:
         try:
-            content = env.get_template(f"{name}/{file}").render(**variables)
+            content = render_template(env.get_template(f"{name}/{file}"), variables)
         except TemplateError as exc:
-            raise ConfigError(f"cannot render {name}/{file}: {exc}", file=folder / file) from exc
+            message = " ".join(str(exc).split())
+            raise ConfigError(f"cannot render {name}/{file}: {message}",
+                              file=folder / file) from exc
         messages.append({"role": role, "content": content.strip()})
     return RenderedPrompt(name=name, messages=messages, version=prompt_version(name, prompt_dir))

@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import types
 import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Self
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +27,7 @@ from pydantic import (
 from leadflow.errors import ConfigError
 from scoring.bands import DEFAULT_BANDS, Band, check_bands
 from scoring.bant import Criterion
+from scoring.safe_yaml import load_yaml
 from scoring.tiers import Tiers, check_tiers
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
@@ -120,23 +121,8 @@ def parse_config(data: Any, file: Path | str | None = None) -> ScoringConfig:
 
 
 def load_config(path: Path | str) -> ScoringConfig:
-    """Read and validate a YAML scoring config file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read as UTF-8 text ({exc.__class__.__name__})", file=path
-        ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc.__class__.__name__
-        raise ConfigError(f"not valid YAML: {problem}{where}", file=path) from None
-    return parse_config(data, file=path)
+    """Read and validate a YAML scoring config file (within scoring.safe_yaml's limits)."""
+    return parse_config(load_yaml(path), file=path)
 
 
 @functools.cache
@@ -150,7 +136,7 @@ def _from_validation(exc: ValidationError, file: Path | str | None) -> ConfigErr
     errors = exc.errors(include_url=False)
     first = errors[0]
     loc = [part for part in first["loc"] if part != "[key]"]
-    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    key = "".join(_key_part(part) for part in loc).lstrip(".")
     if first["type"] == "extra_forbidden":
         message = f"unknown key; allowed keys: {_allowed(_model_at(loc[:-1]))}"
     elif first["type"] == "missing":
@@ -168,6 +154,14 @@ def _from_validation(exc: ValidationError, file: Path | str | None) -> ConfigErr
     if more:
         message += f" (and {more} more error{'s' if more > 1 else ''})"
     return ConfigError(message, file=file, key=key or None)
+
+
+def _key_part(part: Any) -> str:
+    """`.name` or `[0]`; a key that is not a plain word is quoted, so the path stays one line."""
+    if isinstance(part, int):
+        return f"[{part}]"
+    text = str(part)
+    return f".{text}" if re.fullmatch(r"[\w-]+", text) else f"[{text!r}]"
 
 
 def _model_at(loc: list[Any]) -> type[BaseModel] | None:

@@ -19,6 +19,7 @@ from google.oauth2 import service_account
 from pydantic import SecretStr
 
 from leadflow.errors import ConfigError, PermanentError, TransientError
+from scoring import safe_json
 
 CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.events",
@@ -196,7 +197,7 @@ def load_service_account_info(file: Path | None, json_secret: SecretStr | None) 
         raise ConfigError("set a service-account key file (or _JSON) to use Google",
                           key="LEADFLOW_GOOGLE__SERVICE_ACCOUNT_FILE")
     try:
-        info = json.loads(text)
+        info = safe_json.loads(text)
     except json.JSONDecodeError:
         # Never echo the text: it holds a private key.
         raise ConfigError("the service-account key is not valid JSON", key=key) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +16,7 @@ from connectors.llm.pricing import call_cost
 from connectors.llm.schema import BantExtraction
 from leadflow.errors import ConnectorError, TransientError
 from leadflow.settings import LLMSettings
+from scoring import safe_json
 
 # Audit statuses: ok, invalid (failed validation: re-asked once), transient (retried),
 # permanent (not retried: 4xx, refusal, finish_reason length or content_filter).
@@ -110,7 +110,7 @@ def send(
 def _read_body(attempt: Attempt, settings: LLMSettings, model: str) -> None:
     """Usage, resolved model and content from the raw body (present even when parsing fails)."""
     try:
-        body = json.loads(attempt.raw_response or "")
+        body = safe_json.loads(attempt.raw_response or "")
     except ValueError:
         return
     if not isinstance(body, dict):

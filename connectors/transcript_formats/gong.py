@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.transcript_formats.labels import clean
 from leadflow.errors import InputError
+from scoring import safe_json
 from scoring.transcript import Participant, Segment, Side, Transcript, TranscriptMetadata
 
 
@@ -146,7 +147,7 @@ def parse_gong_transcripts(
     """One Transcript per call in a Gong transcript answer (JSON text or parsed)."""
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = safe_json.loads(data)
         except json.JSONDecodeError as error:
             raise InputError(
                 f"line {error.lineno}, column {error.colno}: invalid JSON: {error.msg}"

@@ -6,6 +6,7 @@ step that succeeded is never repeated. Batch specs run once over everything, in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,9 +101,24 @@ def _retry_policy(step: StepSpec) -> RetrySettings | None:
                          max_delay_s=step.retries.max_delay_s)
 
 
-def _params(bound: SpecStep, context: dict[str, Any]) -> Any:
+def _rendered(bound: SpecStep, render: Callable[[], Any]) -> Any:
+    """`render()`, a template's InputError naming the step it belongs to."""
     try:
-        return bound.action.params.model_validate(templating.render(bound.step.params, context))
+        return render()
+    except InputError as exc:
+        raise InputError(f"step {bound.name}: {exc}", errors=exc.errors) from exc
+
+
+def _runs(bound: SpecStep, context: dict[str, Any]) -> bool:
+    """Whether the step's `when:` (if any) holds."""
+    when = bound.step.when
+    return not when or _rendered(bound, lambda: templating.evaluate(when, context))
+
+
+def _params(bound: SpecStep, context: dict[str, Any]) -> Any:
+    rendered = _rendered(bound, lambda: templating.render(bound.step.params, context))
+    try:
+        return bound.action.params.model_validate(rendered)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise InputError(
@@ -120,7 +136,7 @@ def run_spec_step(chain: Chain, bound: SpecStep, lead_id: int) -> Outcome:
     if bound.name in outputs:  # it succeeded before: nothing to render, nothing to run
         return Outcome.ALREADY_DONE
     context = {"steps": outputs, "lead": lead.model_dump(mode="json")}
-    if bound.step.when and not templating.evaluate(bound.step.when, context):
+    if not _runs(bound, context):
         return Outcome.SKIPPED
 
     def body(chain: Chain, current: Lead) -> dict[str, Any]:
@@ -137,7 +153,7 @@ def run_batch(chain: Chain, steps: list[SpecStep]) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     for bound in steps:
         context = {"steps": outputs, "lead": None}
-        if bound.step.when and not templating.evaluate(bound.step.when, context):
+        if not _runs(bound, context):
             continue
         ctx = ActionContext(chain, None, bound.spec.name, bound.name, outputs)
         params = _params(bound, context)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from leadflow.errors import ConfigError
+from scoring.safe_yaml import read_yaml
 
 Location = tuple[int, int]  # 1-based line and column
 
@@ -50,20 +50,11 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], values: dict, keys: dict) -> N
 
 
 def read_spec_source(path: Path) -> SpecSource:
-    """Parse the file; a YAML syntax error becomes a ConfigError with its line and column."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read the spec: {exc.strerror}", file=path) from exc
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, col {mark.column + 1}: " if mark else ""
-        raise ConfigError(f"{where}not valid YAML: {exc.problem}", file=path) from exc
+    """Parse the file within scoring.safe_yaml's limits (size, nesting, aliases); a problem is
+    a ConfigError with its line and column."""
+    document = read_yaml(path)
     values: dict[tuple[Any, ...], Location] = {}
     keys: dict[tuple[Any, ...], Location] = {}
-    if root is not None:
-        _walk(root, (), values, keys)
-    return SpecSource(path, text, data, values, keys)
+    if document.root is not None:
+        _walk(document.root, (), values, keys)
+    return SpecSource(path, document.text, document.data, values, keys)

@@ -2,6 +2,7 @@
 
 `"{{ steps.score.total }}"` alone renders to the native value (an int here); a string with text
 around expressions renders to a string. Templates see `steps` (earlier outputs) and `lead`.
+Rendering is bounded by leadflow.sandbox's SPEC_LIMITS (sizes, steps, time).
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from typing import Any
 
 from jinja2 import StrictUndefined, nodes
 from jinja2.exceptions import TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from leadflow import sandbox
 from leadflow.errors import InputError
 
 _SOLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>.*)\}\}\s*$", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
-def environment() -> ImmutableSandboxedEnvironment:
-    """The one sandboxed environment: undefined names fail loudly, nothing can be mutated."""
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def environment() -> sandbox.ImmutableLimitedSandbox:
+    """The one sandboxed environment: undefined names fail loudly, nothing can be mutated, and
+    the work a template does is bounded."""
+    return sandbox.ImmutableLimitedSandbox(undefined=StrictUndefined, autoescape=False,
+                                           limits=sandbox.SPEC_LIMITS)
 
 
 @lru_cache(maxsize=1024)
@@ -85,6 +88,20 @@ def unsafe_accesses(tree: nodes.Template) -> list[str]:
     return bad
 
 
+def static_problems(tree: nodes.Template) -> list[str]:
+    """A limit breach or error in the template's constant parts, e.g. `{{ 10 ** 10**7 }}`."""
+    return sandbox.static_problems(environment(), tree)
+
+
+def _shown(text: str) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def strings(value: Any) -> Iterator[str]:
     """Every string inside a parameter value (nested dicts and lists included)."""
     if isinstance(value, str):
@@ -108,16 +125,17 @@ def render(value: Any, context: dict[str, Any]) -> Any:
     try:
         expression = _expression_source(value)
         if expression is not None:
-            return _compiled_expression(expression)(**context)
-        return _compiled_template(value).render(**context)
+            return sandbox.evaluate(environment(), _compiled_expression(expression), context)
+        return sandbox.render_template(_compiled_template(value), context)
     except TemplateError as exc:
-        raise InputError(f"template {value!r}: {exc}") from exc
+        raise InputError(f"template {_shown(value)}: {_one_line(exc)}") from exc
 
 
 def evaluate(condition: str, context: dict[str, Any]) -> bool:
     """The truth of a `when:` condition."""
     inner = _expression_source(condition)
     try:
-        return bool(_compiled_expression(inner if inner is not None else condition)(**context))
+        compiled = _compiled_expression(inner if inner is not None else condition)
+        return bool(sandbox.evaluate(environment(), compiled, context))
     except TemplateError as exc:
-        raise InputError(f"condition {condition!r}: {exc}") from exc
+        raise InputError(f"condition {_shown(condition)}: {_one_line(exc)}") from exc

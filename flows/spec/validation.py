@@ -136,6 +136,8 @@ def _check_templates(source: SpecSource, spec: FlowSpec, index: int) -> list[str
         except TemplateSyntaxError as exc:
             problems.append(_at(source, path, f"template syntax error: {exc.message}"))
             continue
+        for message in templating.static_problems(tree):
+            problems.append(_at(source, path, f"template cannot run: {message}"))
         for name in templating.unsafe_accesses(tree):
             problems.append(_at(source, path, f"unsafe template: access to {name!r} is not "
                                 "allowed (names starting with '_' are private)"))

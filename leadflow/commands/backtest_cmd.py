@@ -81,7 +81,8 @@ def backtest_command(
         "auto", "--model", help="The model to save: lr, hgb, nb, or auto (lr under 3,000 rows)."
     ),
     folds: int = typer.Option(5, "--folds", min=2, max=20, help="Cross-validation folds."),
-    bootstrap: int = typer.Option(200, "--bootstrap", min=0, help="Bootstrap resamples."),
+    bootstrap: int = typer.Option(200, "--bootstrap", min=0, max=100_000,
+                                  help="Bootstrap resamples."),
     calibration: str = typer.Option("sigmoid", "--calibration", help="sigmoid or isotonic."),
     explain_rows: list[int] | None = typer.Option(
         None, "--explain", metavar="ROW", help="Also explain this data row (1 = first; repeatable)."
@@ -193,10 +194,12 @@ def _kind(name: str) -> ModelKind:
 
 
 def _progress() -> Progress:
+    console = stderr()
+    # Off without a terminal: rich would leave a blank line on stderr before an error.
     return Progress(
         TextColumn("[bold]{task.description:<24}"), BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=stderr(), transient=True,
+        TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal,
     )  # fmt: skip
 
 
@@ -253,7 +256,8 @@ def calibrate_command(
         help="Write the suggested scoring config (BANT) or mapping (signals) here.",
     ),
     folds: int = typer.Option(5, "--folds", min=2, max=20, help="Cross-validation folds."),
-    bootstrap: int = typer.Option(200, "--bootstrap", min=0, help="Bootstrap resamples."),
+    bootstrap: int = typer.Option(200, "--bootstrap", min=0, max=100_000,
+                                  help="Bootstrap resamples."),
 ) -> None:
     """Fit the rule points to past outcomes; show current versus suggested (writes only with
     --write)."""

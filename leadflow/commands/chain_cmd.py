@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from leadflow.console import fail, settings_of, stdout
+from leadflow.console import fail, row_id_argument, settings_of, stdout
 from leadflow.errors import InputError
 from leadflow.lead_views import lead_detail, ranked_leads
 from leadflow.rendering import lead_table, render_detail
@@ -33,10 +33,14 @@ def intake(
     from flows.qualification import qualify_leads
     from flows.receive import receive
 
+    try:
+        body = submission.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{submission}: not UTF-8 text (byte {exc.start}); a submission is a "
+                         "JSON file") from None
     settings = settings_of(ctx)
     chain = build_chain(settings)
-    received = receive(chain.store, source, submission.read_text(encoding="utf-8"),
-                       default_timezone=settings.form_timezone)
+    received = receive(chain.store, source, body, default_timezone=settings.form_timezone)
     if received.lead_id is None:
         raise fail(f"{submission}: rejected, kept as dead letter {received.dead_letter_id}: "
                    + "; ".join(received.errors))
@@ -67,7 +71,7 @@ def leads(
 
 def lead(
     ctx: typer.Context,
-    lead_id: int = typer.Argument(..., help="The lead's id (see `leadflow leads`)."),
+    lead_id: int = row_id_argument("The lead's id (see `leadflow leads`)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """Show one lead's whole history: every step, every state change, the evidence, the score."""
@@ -82,7 +86,7 @@ def lead(
 
 def retry(
     ctx: typer.Context,
-    lead_id: int = typer.Argument(..., help="The failed lead's id."),
+    lead_id: int = row_id_argument("The failed lead's id."),
 ) -> None:
     """Resume a lead from the step that failed; steps that already succeeded are not repeated."""
     from flows.assembly import build_chain

@@ -23,7 +23,7 @@ from leadflow.config_change import (
 )
 from leadflow.config_in_force import config_in_force, configured
 from leadflow.config_view import ConfigRow, config_rows
-from leadflow.console import settings_of, stdout
+from leadflow.console import row_id_argument, settings_of, stdout
 from leadflow.errors import LeadflowError
 from leadflow.store import Store
 from scoring.config import load_config
@@ -99,8 +99,8 @@ def apply(
 ) -> None:
     """Put a scoring config in force: validate, save with the diff, rescore every lead and
     write changed scores to the CRM (no LLM calls)."""
+    config = load_config(file)  # first: a bad file is one line, before any setup is logged
     chain = _chain(ctx)
-    config = load_config(file)
     current = chain.in_force().config
     if dry_run:
         _print_diff(diff_configs(current.model_dump(mode="json"), config.model_dump(mode="json")))
@@ -113,7 +113,8 @@ def apply(
 @config_app.command("history")
 def history(
     ctx: typer.Context,
-    limit: int = typer.Option(20, min=1, help="How many versions to list, newest first."),
+    limit: int = typer.Option(20, min=1, max=10_000,
+                              help="How many versions to list, newest first."),
 ) -> None:
     """Saved scoring configs, newest first: who, when, why and what changed."""
     settings = settings_of(ctx)
@@ -132,8 +133,7 @@ def history(
 @config_app.command("restore")
 def restore_command(
     ctx: typer.Context,
-    saved_id: int = typer.Argument(..., metavar="ID", help="An id from `leadflow config history`.",
-                                   show_default=False),
+    saved_id: int = row_id_argument("An id from `leadflow config history`.", metavar="ID"),
     reason: str = typer.Option(..., "--reason", help="Why (kept in the config history)."),
 ) -> None:
     """Put an earlier saved config back in force, then rescore as `apply` does."""

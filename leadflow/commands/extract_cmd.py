@@ -18,7 +18,7 @@ from connectors.base import Extractor
 from connectors.offline import OfflineExtractor
 from connectors.transcript_formats import parse_transcript
 from leadflow.config_in_force import config_in_force
-from leadflow.console import settings_of, stdout
+from leadflow.console import row_id_argument, settings_of, stdout
 from leadflow.errors import ConfigError, InputError
 from leadflow.evaluation.gold import load_gold_dir
 from leadflow.evaluation.report_tables import cases_table, criteria_table, overall_lines
@@ -189,7 +189,7 @@ def eval_extraction_command(
 @llm_calls_app.command("show")
 def llm_calls_show_command(
     ctx: typer.Context,
-    call_id: int = typer.Argument(..., metavar="ID", help="The llm_calls row id."),
+    call_id: int = row_id_argument("The llm_calls row id.", metavar="ID"),
     as_json: bool = JSON,
 ) -> None:
     """One recorded LLM attempt: prompt, messages, model, raw answer, usage, cost, evidence."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,8 @@ from rich.tree import Tree
 
 from leadflow.console import settings_of, stdout
 from leadflow.errors import InputError
+from leadflow.store.types import MAX_ROW_ID
+from scoring import safe_json
 
 if TYPE_CHECKING:
     from flows.chain import Chain
@@ -86,20 +88,45 @@ def show(spec: Path = SPEC_ARG) -> None:
     stdout().print(tree)
 
 
-def _lead_ids(input_file: Path | None, spec_source: str | None, ctx: typer.Context,
-              chain: Chain) -> list[int]:
+def _read_input(input_file: Path) -> tuple[str, Any]:
+    """The --input file's text and JSON value; InputError (one line) when it is neither."""
+    try:
+        text = input_file.read_text(encoding="utf-8")
+        return text, safe_json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{input_file}: not UTF-8 text (byte {exc.start}); --input is a JSON "
+                         "file") from None
+    except OSError as exc:
+        raise InputError(f"{input_file}: cannot read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise InputError(f"{input_file}: not valid JSON ({exc}); --input is a submission or a "
+                         "list of lead ids") from None
+
+
+def _given_ids(input_file: Path, data: Any) -> list[int] | None:
+    """The lead ids an --input file lists ([1, 2] or {"lead_ids": [...]}), None for a
+    submission; InputError when an id is not a possible row id."""
+    if not (isinstance(data, list) or (isinstance(data, dict) and "lead_ids" in data)):
+        return None
+    ids = data if isinstance(data, list) else data["lead_ids"]
+    if not isinstance(ids, list) or not all(
+            isinstance(item, int) and 1 <= item <= MAX_ROW_ID for item in ids):
+        raise InputError(f"{input_file}: lead ids are whole numbers from 1 to {MAX_ROW_ID}")
+    return ids
+
+
+def _lead_ids(input_file: Path | None, given: tuple[str, Any] | None,
+              spec_source: str | None, ctx: typer.Context, chain: Chain) -> list[int]:
     from flows.qualification import scored_lead_ids
     from flows.receive import receive
 
     settings = settings_of(ctx)
-    if input_file is None:
+    if input_file is None or given is None:
         return scored_lead_ids(chain)
-    text = input_file.read_text(encoding="utf-8")
-    data = json.loads(text)
-    if isinstance(data, list) and all(isinstance(item, int) for item in data):
-        return data
-    if isinstance(data, dict) and "lead_ids" in data:
-        return [int(item) for item in data["lead_ids"]]
+    text, data = given
+    ids = _given_ids(input_file, data)
+    if ids is not None:
+        return ids
     received = receive(chain.store, spec_source or "manual", text,
                        default_timezone=settings.form_timezone)
     if not received.runnable or received.lead_id is None:
@@ -128,6 +155,10 @@ def run(
     registry = builtin_registry()
     loaded = load_spec(spec, registry)
     steps = compile_spec(loaded, registry)
+    given = None
+    if input_file is not None:  # read and checked before any setup, so a mistake is one line
+        given = _read_input(input_file)
+        _given_ids(input_file, given[1])
     settings = settings_of(ctx)
     chain = build_chain(settings)
     with prefect_api(settings):
@@ -135,7 +166,7 @@ def run(
             outputs = asyncio.run(run_batch_spec(steps, chain))
             typer.echo(json.dumps(outputs, indent=2, default=str))
             return
-        lead_ids = _lead_ids(input_file, loaded.trigger.source, ctx, chain)
+        lead_ids = _lead_ids(input_file, given, loaded.trigger.source, ctx, chain)
         # The Prefect UI shows the spec's own name as the flow's.
         results = asyncio.run(qualify_leads.with_options(name=loaded.name)(lead_ids, chain,
                                                                             steps))

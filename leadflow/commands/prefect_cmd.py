@@ -45,7 +45,8 @@ def status(ctx: typer.Context) -> None:
 @prefect_app.command()
 def schedule(
     ctx: typer.Context,
-    every_minutes: int = typer.Option(5, min=1, help="How often to look for ready transcripts."),
+    every_minutes: int = typer.Option(5, min=1, max=7 * 24 * 60,
+                                      help="How often to look for ready transcripts."),
 ) -> None:
     """Serve the collect-transcripts flow on a schedule (runs until stopped; no slot is held)."""
     from datetime import timedelta

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from leadflow.console import settings_of, stdout
 from leadflow.errors import InputError
+from scoring import safe_json
 from scoring.bant import BantAnswers
 from scoring.config import ScoringConfig, load_config
 from scoring.engine import Score, compile_scorer
@@ -81,7 +82,7 @@ def read_answers(path: Path) -> tuple[list[BantAnswers], bool]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read as UTF-8 text ({exc.__class__.__name__})") from None
     try:
-        data = json.loads(text)
+        data = safe_json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
     many = isinstance(data, list)

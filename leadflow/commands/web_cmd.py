@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from leadflow.console import settings_of, stdout
+from leadflow.console import row_id_argument, settings_of, stdout
 from leadflow.errors import InputError
 from leadflow.store import Store
 
@@ -38,7 +38,7 @@ class UserRole(StrEnum):
 def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, help="Address to listen on (LEADFLOW_WEB__HOST)."),
-    port: int | None = typer.Option(None, help="Port (LEADFLOW_WEB__PORT)."),
+    port: int | None = typer.Option(None, min=1, max=65535, help="Port (LEADFLOW_WEB__PORT)."),
 ) -> None:
     """Run the web service: signed intake, review queue, lead list and JSON API."""
     import uvicorn
@@ -195,7 +195,8 @@ def dead_letters_list(ctx: typer.Context,
 
 
 @dead_letters_app.command("replay")
-def dead_letters_replay(ctx: typer.Context, dead_letter_id: int) -> None:
+def dead_letters_replay(ctx: typer.Context,
+                        dead_letter_id: int = row_id_argument("A dead letter's id.")) -> None:
     """Validate a dead letter again under today's settings; if valid, store it as a lead."""
     from leadflow.web.sources import replay
 

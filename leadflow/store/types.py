@@ -12,6 +12,11 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# The largest id a row can have: Postgres BIGINT and SQLite INTEGER are signed 64-bit. A larger
+# number given as an id (by a URL or a command) can name no row, and the database drivers raise
+# OverflowError on it rather than finding nothing.
+MAX_ROW_ID = 2**63 - 1
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
@@ -14,6 +14,7 @@ from leadflow.lead_views import LeadRow
 from leadflow.store.models import Review
 from leadflow.web.access import visible_leads
 from leadflow.web.deps import ALL_ROLES, REVIEWERS, ServicesDep, Viewer, api_roles
+from leadflow.web.params import BodyId, PathId, QueryId
 from leadflow.web.review_actions import approve, override, reject
 from leadflow.web.review_view import extraction_page
 from scoring.bant import Criterion
@@ -38,7 +39,7 @@ class ReviewOut(BaseModel):
 class ReviewIn(BaseModel):
     """A decision: approve (a criterion, or all), override a criterion, or reject all."""
 
-    extraction_id: int
+    extraction_id: BodyId
     decision: Literal["approve", "override", "reject"]
     criterion: Criterion | None = None
     value: str | None = None
@@ -63,7 +64,8 @@ def api_leads(svc: ServicesDep, viewer: Annotated[Viewer, Depends(api_roles(*ALL
 
 
 @router.get("/extractions/{extraction_id}")
-def api_extraction(svc: ServicesDep, viewer: ApiReviewer, extraction_id: int) -> dict[str, Any]:
+def api_extraction(svc: ServicesDep, viewer: ApiReviewer, extraction_id: PathId
+                   ) -> dict[str, Any]:
     """One extraction as reviewers see it: criteria, score, CRM values, LLM call, reviews."""
     try:
         page = extraction_page(svc, extraction_id)
@@ -82,10 +84,10 @@ def api_extraction(svc: ServicesDep, viewer: ApiReviewer, extraction_id: int) ->
 
 
 @router.get("/reviews", response_model=list[ReviewOut])
-def api_reviews(svc: ServicesDep, viewer: ApiReviewer, extraction_id: int | None = None,
-                limit: int = 500) -> list[ReviewOut]:
+def api_reviews(svc: ServicesDep, viewer: ApiReviewer, extraction_id: QueryId = None,
+                limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[ReviewOut]:
     """Reviewer decisions, newest first, optionally for one extraction."""
-    query = select(Review).order_by(col(Review.id).desc()).limit(min(limit, 5000))
+    query = select(Review).order_by(col(Review.id).desc()).limit(limit)
     if extraction_id is not None:
         query = query.where(Review.extraction_id == extraction_id)
     with svc.store.session(write=False) as session:

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,6 +23,7 @@ from leadflow.web import api, auth, intake, leads, ops, review, tokens
 from leadflow.web.body_limit import BodyLimit
 from leadflow.web.deps import LoginRequired
 from leadflow.web.drainer import BatchRunner, Drainer, plain_runner, prefect_runner
+from leadflow.web.failures import UnexpectedErrors, invalid_request
 from leadflow.web.intake_writer import IntakeWriter
 from leadflow.web.security_headers import SecurityHeaders
 from leadflow.web.services import Services
@@ -91,6 +93,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in (intake, auth, review, leads, ops, api, tokens):
         app.include_router(module.router)
+
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_middleware(UnexpectedErrors)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _: LoginRequired) -> RedirectResponse:

@@ -12,6 +12,7 @@ from leadflow.store.scores import latest_score
 from leadflow.web.access import can_see, visible_leads
 from leadflow.web.accounts import lead_shares, share_lead
 from leadflow.web.deps import ALL_ROLES, OPS, ServicesDep, Viewer, form_roles, page_roles
+from leadflow.web.params import PathId
 from leadflow.web.templating import render
 
 router = APIRouter(prefix="/leads", include_in_schema=False)
@@ -37,7 +38,7 @@ def lead_list(request: Request, svc: ServicesDep, viewer: Anyone) -> Response:
 
 
 @router.get("/{lead_id}", response_class=HTMLResponse)
-def lead_page(request: Request, svc: ServicesDep, viewer: Anyone, lead_id: int) -> Response:
+def lead_page(request: Request, svc: ServicesDep, viewer: Anyone, lead_id: PathId) -> Response:
     """One lead's history; 404 for a lead this viewer may not see (as for a missing one)."""
     detail = can_see(svc.store, viewer, lead_id)
     if detail is None:
@@ -48,7 +49,7 @@ def lead_page(request: Request, svc: ServicesDep, viewer: Anyone, lead_id: int) 
 
 
 @router.post("/{lead_id}/shares")
-def share(svc: ServicesDep, viewer: Annotated[Viewer, Depends(form_roles(*OPS))], lead_id: int,
+def share(svc: ServicesDep, viewer: Annotated[Viewer, Depends(form_roles(*OPS))], lead_id: PathId,
           rep_id: Annotated[str, Form()]) -> Response:
     """Ops: let another rep see this lead."""
     with svc.store.session() as session:

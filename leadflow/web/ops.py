@@ -27,6 +27,7 @@ from leadflow.config_view import ConfigRow, config_rows
 from leadflow.errors import ConfigError, InputError, LeadflowError
 from leadflow.store.audit import append_audit
 from leadflow.web.deps import OPS, ServicesDep, Viewer, api_roles, form_roles, page_roles
+from leadflow.web.params import PathId
 from leadflow.web.services import Services
 from leadflow.web.templating import render
 from scoring.bands import band_ranges, with_band_min
@@ -88,6 +89,16 @@ def _with_bands(config: ScoringConfig, band: str, new_min: int) -> dict[str, Any
     return data
 
 
+def _band_min(text: str) -> int:
+    """A band minimum typed into the ops page; anything but a whole number is the page's one-line
+    error (not FastAPI's JSON), a number out of range is refused by with_band_min."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ConfigError(f"{text.strip()[:20]!r} is not a whole number; a band's min is a "
+                          "score from 0 to 100", key="min") from None
+
+
 def _with_capabilities(config: ScoringConfig, text: str) -> dict[str, Any]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return {**config.model_dump(mode="json"), "capabilities": list(dict.fromkeys(lines))}
@@ -121,13 +132,14 @@ def _back(**query: object) -> RedirectResponse:
 
 @router.get("/ops/config", response_class=HTMLResponse, include_in_schema=False)
 def config_page(request: Request, svc: ServicesDep, viewer: OpsPage, error: str = "",
-                msg: str = "", band: str = "", min: int | None = None) -> Response:
+                msg: str = "", band: str = "", min: str = "") -> Response:
     """The config in force, band and capability changes with a preview, and the history."""
     in_force = svc.in_force()
     moved: RescorePreview | None = None
-    if band and min is not None:
+    if band and min:
         try:
-            moved = preview(svc.store, parse_config(_with_bands(in_force.config, band, min)))
+            changed = _with_bands(in_force.config, band, _band_min(min))
+            moved = preview(svc.store, parse_config(changed))
         except ConfigError as exc:
             error = str(exc)
     return render(request, "ops_config.html", viewer, bands=_bands(in_force.config),
@@ -140,14 +152,14 @@ def config_page(request: Request, svc: ServicesDep, viewer: OpsPage, error: str 
 
 @router.post("/ops/config/bands", include_in_schema=False)
 def config_form(svc: ServicesDep, viewer: OpsForm, tasks: BackgroundTasks,
-                band: Annotated[str, Form()], min: Annotated[int, Form()],
+                band: Annotated[str, Form()], min: Annotated[str, Form()],
                 reason: Annotated[str, Form()] = "",
                 action: Annotated[str, Form()] = "save") -> Response:
     """Preview or save a band change (the form's two buttons)."""
     if action == "preview":
         return _back(band=band, min=min)
     try:
-        data = _with_bands(svc.config(), band, min)
+        data = _with_bands(svc.config(), band, _band_min(min))
         change = save_change(svc.chain, data, actor=viewer.name, reason=reason)
     except (ConfigError, InputError) as exc:
         return _back(error=str(exc), band=band, min=min)
@@ -168,7 +180,7 @@ def capabilities_form(svc: ServicesDep, viewer: OpsForm, tasks: BackgroundTasks,
 
 
 @router.post("/ops/config/history/{saved_id}/restore", include_in_schema=False)
-def restore_form(saved_id: int, svc: ServicesDep, viewer: OpsForm, tasks: BackgroundTasks,
+def restore_form(saved_id: PathId, svc: ServicesDep, viewer: OpsForm, tasks: BackgroundTasks,
                  reason: Annotated[str, Form()] = "") -> Response:
     """Put an earlier version back in force."""
     try:
@@ -221,7 +233,7 @@ def api_history(svc: ServicesDep, viewer: OpsApi) -> list[HistoryItem]:
 
 @router.post("/api/config/history/{saved_id}/restore", tags=["ops"],
              response_model=ConfigChange, responses={422: {"description": "unknown id"}})
-def api_restore(saved_id: int, body: RestoreIn, svc: ServicesDep, viewer: OpsApi,
+def api_restore(saved_id: PathId, body: RestoreIn, svc: ServicesDep, viewer: OpsApi,
                 tasks: BackgroundTasks) -> ConfigChange:
     """Ops: put an earlier version back in force, then rescore in the background."""
     change = _api(lambda: restore(svc.chain, saved_id, actor=viewer.name, reason=body.reason))

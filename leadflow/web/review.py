@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from leadflow.errors import InputError
 from leadflow.web.agreement import agreement
 from leadflow.web.deps import REVIEWERS, ServicesDep, Viewer, form_roles, page_roles
+from leadflow.web.params import PathId
 from leadflow.web.review_actions import approve, override, reject
 from leadflow.web.review_queue import STATUSES, QueueFilters, filter_choices, review_queue
 from leadflow.web.review_view import extraction_page
@@ -46,7 +47,7 @@ def queue(request: Request, svc: ServicesDep, viewer: Reviewer, status: str = "o
 
 
 @router.get("/extractions/{extraction_id}", response_class=HTMLResponse)
-def extraction(request: Request, svc: ServicesDep, viewer: Reviewer, extraction_id: int,
+def extraction(request: Request, svc: ServicesDep, viewer: Reviewer, extraction_id: PathId,
                msg: str = "", error: str = "") -> Response:
     """One extraction: highlighted transcript, values, score, CRM, LLM call, actions."""
     try:
@@ -79,7 +80,7 @@ def _do(extraction_id: int, action) -> RedirectResponse:  # type: ignore[no-unty
 
 
 @router.post("/extractions/{extraction_id}/criteria/{name}/approve")
-def approve_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: int,
+def approve_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: PathId,
                       name: str) -> Response:
     """Accept the extractor's value for one criterion."""
     criterion = _criterion(name)
@@ -87,7 +88,7 @@ def approve_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: int
 
 
 @router.post("/extractions/{extraction_id}/criteria/{name}/override")
-def override_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: int, name: str,
+def override_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: PathId, name: str,
                        value: Annotated[str, Form()], reason: Annotated[str, Form()] = ""
                        ) -> Response:
     """Replace one criterion's value with a reason: rescored and written back to the CRM."""
@@ -97,13 +98,13 @@ def override_criterion(svc: ServicesDep, viewer: ReviewerForm, extraction_id: in
 
 
 @router.post("/extractions/{extraction_id}/approve")
-def approve_all(svc: ServicesDep, viewer: ReviewerForm, extraction_id: int) -> Response:
+def approve_all(svc: ServicesDep, viewer: ReviewerForm, extraction_id: PathId) -> Response:
     """Accept the whole extraction as it stands: its score becomes final in the CRM."""
     return _do(extraction_id, lambda: approve(svc, extraction_id, None, viewer.name))
 
 
 @router.post("/extractions/{extraction_id}/reject")
-def reject_all(svc: ServicesDep, viewer: ReviewerForm, extraction_id: int,
+def reject_all(svc: ServicesDep, viewer: ReviewerForm, extraction_id: PathId,
                then: Annotated[str, Form()], reason: Annotated[str, Form()] = "") -> Response:
     """Reject the extraction: re-extract now, or leave the lead for manual qualification."""
     return _do(extraction_id, lambda: reject(svc, extraction_id, then, reason, viewer.name))

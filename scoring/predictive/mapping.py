@@ -24,11 +24,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from leadflow.errors import ConfigError
 from scoring.bant import AuthorityLevel, NeedLevel
+from scoring.safe_yaml import load_yaml
 
 
 class _Strict(BaseModel):
@@ -154,12 +154,7 @@ def load_mapping(path: Path | str | None) -> Mapping:
     if path is None:
         return Mapping()
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read the mapping file ({exc.strerror})", file=path) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML ({exc})", file=path) from exc
+    data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise ConfigError("a mapping file is a YAML mapping of keys", file=path)
     try:

@@ -132,7 +132,10 @@ def parse_table(
 ) -> Table:
     """Type the CSV `text`; see `load_table`."""
     delimiter = sniff_delimiter(text[:20_000])
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # a NUL byte, a binary file read as latin-1
+        raise InputError(f"{source}: not a CSV table ({exc})") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
         raise InputError(f"{source}: no data rows (a header line and at least one row needed)")
