@@ -15,7 +15,6 @@ import traceback
 from typing import Any
 
 from fastapi import Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import Headers
@@ -47,7 +46,10 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
 
         return render(request, "error.html", None, status_code=422, code=422,
                       message=_first_problem(exc))
-    return await request_validation_exception_handler(request, exc)
+    # Without the offending input: it may be personal data, or not even JSON (Infinity).
+    detail = [{"loc": list(error.get("loc", ())), "msg": error.get("msg", ""),
+               "type": error.get("type", "")} for error in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 class UnexpectedErrors:

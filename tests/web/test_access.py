@@ -78,7 +78,8 @@ def test_only_ops_change_band_minimums_and_bad_changes_are_refused(
     bands = client.put("/api/config/bands", json=change, headers=ops).json()
     assert bands[0] == {"name": "Good", "min": 60, "max": 100}
     assert bands[1]["max"] == 59
-    bad = client.put("/api/config/bands", json={"band": "Fair", "min": 70}, headers=ops)
+    bad = client.put("/api/config/bands", json={"band": "Fair", "min": 70, "reason": "x"},
+                     headers=ops)
     assert bad.status_code == 422 and "Fair" in bad.text
     csrf = login(client, "olga")
     page = client.post("/ops/config/bands", data={"band": "Poor", "min": "5",
