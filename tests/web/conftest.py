@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from leadflow.commands import web_cmd
+from leadflow.console import AppState
 from leadflow.web import accounts, create_app
 from tests.web.seed import PASSWORD, Seeded, seed, web_settings
 
@@ -21,6 +24,21 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 at its minimum cost: the tests check behaviour, not the work factor (~85 ms)."""
     monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
                                                             parallelism=1))
+
+
+@pytest.fixture
+def web_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> typer.Typer:
+    """A fresh app with the web commands (users, tokens, dead letters) on a store in tmp_path."""
+    monkeypatch.setenv("LEADFLOW_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
+    app = typer.Typer()
+
+    @app.callback()
+    def _root(ctx: typer.Context) -> None:
+        ctx.obj = AppState()
+
+    web_cmd.register(app)
+    return app
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from leadflow.commands import web_cmd
-from leadflow.console import AppState
 from leadflow.evaluation.gold import load_gold_dir
 from leadflow.store import Store
 from leadflow.web.accounts import authenticate
@@ -19,18 +17,9 @@ from tests.web.seed import Seeded, web_settings
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[typer.Typer, Path]:
-    """A fresh app with the web commands, on a store in tmp_path."""
-    monkeypatch.setenv("LEADFLOW_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
-    app = typer.Typer()
-
-    @app.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = AppState()
-
-    web_cmd.register(app)
-    return app, tmp_path
+def cli(web_cli: typer.Typer, tmp_path: Path) -> tuple[typer.Typer, Path]:
+    """The web commands and the folder of their store."""
+    return web_cli, tmp_path
 
 
 def test_users_add_list_set_role_disable_token(cli: tuple[typer.Typer, Path]) -> None:

@@ -8,8 +8,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from leadflow.commands import web_cmd
-from leadflow.console import AppState
 from leadflow.errors import InputError
 from leadflow.store import Store
 from leadflow.web.accounts import add_user
@@ -70,18 +68,8 @@ def test_add_user_applies_both_rules(tmp_path: Path) -> None:
         assert add_user(session, "rita", PASSWORD, "ops").username == "rita"
 
 
-def test_the_cli_refuses_a_common_password(monkeypatch: pytest.MonkeyPatch,
-                                           tmp_path: Path) -> None:
-    monkeypatch.setenv("LEADFLOW_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
-    app = typer.Typer()
-
-    @app.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = AppState()
-
-    web_cmd.register(app)
-    result = CliRunner().invoke(app, ["users", "add", "ann", "--role", "ops"],
+def test_the_cli_refuses_a_common_password(web_cli: typer.Typer) -> None:
+    result = CliRunner().invoke(web_cli, ["users", "add", "ann", "--role", "ops"],
                                 env={"LEADFLOW_NEW_USER_PASSWORD": "iloveyou1234"})
     assert result.exit_code != 0
     assert isinstance(result.exception, InputError) and "too common" in str(result.exception)

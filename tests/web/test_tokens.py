@@ -12,8 +12,6 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from leadflow.commands import web_cmd
-from leadflow.console import AppState
 from leadflow.store import Store
 from leadflow.store.audit import list_audit
 from leadflow.store.types import utc_now
@@ -120,17 +118,8 @@ def test_an_api_request_reads_without_writing_within_the_minute(
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[typer.Typer, Store]:
-    monkeypatch.setenv("LEADFLOW_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
-    app = typer.Typer()
-
-    @app.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = AppState()
-
-    web_cmd.register(app)
-    return app, Store(f"sqlite:///{tmp_path / 'leadflow.db'}")
+def cli(web_cli: typer.Typer, tmp_path: Path) -> tuple[typer.Typer, Store]:
+    return web_cli, Store(f"sqlite:///{tmp_path / 'leadflow.db'}")
 
 
 def test_the_cli_adds_lists_and_revokes_tokens(cli: tuple[typer.Typer, Store]) -> None:
