@@ -39,10 +39,12 @@ MISTAKES = [
     pytest.param(("leads", "--jsn"), "No such option: --jsn. Did you mean --json?",
                  "leadflow leads", id="unknown-option"),
     pytest.param(("lead", "abc"), "Invalid value for", "leadflow lead", id="bad-type"),
-    pytest.param(("users", "add", "x", "--role", "admin"),
+    pytest.param(("users", "add", "ann", "--role", "admin"),
                  "Invalid value for '--role': 'admin' is not one of 'ops', 'reviewer', 'rep'.",
                  "leadflow users add", id="bad-enum"),
     pytest.param(("lead",), "Missing argument", "leadflow lead", id="missing-argument"),
+    pytest.param(("users", "add", "x<script>", "--role", "ops"), "user name", "leadflow users add",
+                 id="bad-user-name-before-the-password-prompt"),
     pytest.param(("config", "validate", "/nonexistent.yaml"),
                  "error: /nonexistent.yaml: file not found", None, id="leadflow-error"),
 ]
@@ -67,7 +69,7 @@ def test_a_mistake_is_one_line_on_stderr_and_exit_2(args: tuple[str, ...], expec
 
 @needs_script
 def test_end_of_input_at_the_password_prompt_aborts_with_exit_1(tmp_path: Path) -> None:
-    result = _leadflow("users", "add", "x", "--role", "ops", folder=tmp_path)
+    result = _leadflow("users", "add", "ann", "--role", "ops", folder=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     # Without a terminal, Python's getpass warns on stderr first; ours is the last line.

@@ -65,10 +65,21 @@ def serve(
         server.run()
 
 
+def _user_name(value: str) -> str:
+    # Checked as the argument is read, so a bad name is refused before the password prompt.
+    from leadflow.web.passwords import check_username
+
+    try:
+        check_username(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
 @users_app.command("add")
 def users_add(
     ctx: typer.Context,
-    username: str = typer.Argument(...),
+    username: str = typer.Argument(..., callback=lambda value: _user_name(value)),
     role: UserRole = typer.Option(..., help="What the user may see and do."),
     rep_id: str | None = typer.Option(None, help="For a rep: the rep id leads are assigned to."),
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
