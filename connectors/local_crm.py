@@ -75,7 +75,8 @@ class LocalCRM:
             deal, created = queries.create_deal(
                 session,
                 contact_id=contact.id,
-                name=name,
+                # A deal name is built from form answers: cut to the column, not refused.
+                name=_fit(name, 255),
                 stage=DEFAULT_DEAL_STAGE,
                 idempotency_key=idempotency_key,
                 properties={key: encode_value(value) for key, value in checked.items()},
@@ -189,6 +190,10 @@ class LocalCRM:
                 operation=operation,
             )
         return row
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _deal_record(deal: CrmDeal, *, created: bool) -> DealRecord:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -81,3 +82,11 @@ def test_a_closed_deal_is_not_an_open_deal(store: Store, stage: str) -> None:
     with store.session() as session:  # a rep closing it: the Protocol has no call for that
         crm_queries.update_deal(session, int(closed.id), stage=stage, is_open=False)
     assert [deal.id for deal in crm.open_deals(contact.id)] == [still_open.id]
+
+
+def test_a_deal_name_longer_than_its_column_is_shortened_not_refused(tmp_path: Path) -> None:
+    crm = LocalCRM(Store(f"sqlite:///{tmp_path / 'crm.db'}"))
+    contact = crm.upsert_contact(ContactInput(email="a@b.example"), idempotency_key="c")
+    deal = crm.ensure_open_deal(contact.id, name="x" * 300 + ": leadflow inquiry",
+                                idempotency_key="d")
+    assert len(deal.name) == 255 and deal.name.endswith("…")
