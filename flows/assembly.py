@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from connectors.base.bundle import Connectors
 from connectors.llm.client import build_client
 from connectors.llm.structured import OpenAIStructuredLLM
 from flows.chain import Chain
@@ -16,7 +17,7 @@ from leadflow.redaction import Redactor
 from leadflow.settings import Settings
 from leadflow.store import Store
 from leadflow.store.types import utc_now
-from leadflow.wiring import Connectors, build_connectors
+from leadflow.wiring import build_connectors
 from scoring.predictive.artifact import load_model
 
 

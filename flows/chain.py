@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from connectors.base.bundle import Connectors
 from connectors.base.llm import StructuredLLM
 from flows.retrying import call_with_retries
 from flows.run_slots import RunSlots
@@ -33,7 +34,6 @@ from leadflow.store.leads import get_lead, set_lead_state
 from leadflow.store.models import Lead, LeadState
 from leadflow.store.steps import StepStatus, get_step_run, record_step_run, step_key
 from leadflow.store.types import utc_now
-from leadflow.wiring import Connectors
 
 # Names this process in the leases it takes (host, pid, and a nonce for a reused pid).
 PROCESS_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

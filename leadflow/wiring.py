@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from connectors.base import CRM, Calendar, Extractor, Notifier, Transcripts
+from connectors.base.bundle import Connectors
 from connectors.folder_transcripts import FolderTranscripts
 from connectors.local_calendar import LocalCalendar, load_reps
 from connectors.local_crm import LocalCRM
@@ -29,17 +29,6 @@ BUNDLED_REPS_FILE = Path(__file__).resolve().parents[1] / "examples" / "reps.yam
 
 T = TypeVar("T")
 Factory = Callable[[Settings, Store], T]
-
-
-@dataclass(frozen=True)
-class Connectors:
-    """One implementation of each connector role, as the flows use them."""
-
-    crm: CRM
-    calendar: Calendar
-    transcripts: Transcripts
-    notifier: Notifier
-    extractor: Extractor
 
 
 def reps_file(settings: Settings) -> Path:

@@ -29,6 +29,7 @@ from pydantic import SecretStr
 from sqlmodel import select
 
 from connectors.base import Meeting, Rep
+from connectors.base.bundle import Connectors
 from connectors.gong import GongApi, GongTranscripts, RateLimiter
 from connectors.google_calendar import GoogleCalendar
 from connectors.offline import OfflineExtractor
@@ -42,7 +43,6 @@ from leadflow.store.leads import get_lead, update_lead
 from leadflow.store.models import StepRun
 from leadflow.web import create_app
 from leadflow.web.signing import signature_header
-from leadflow.wiring import Connectors
 from scoring.config import default_config
 from tests.connectors import hubspot_world, slack_world
 from tests.connectors.google_world import Sleeps, user_http

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from connectors.base import Rep
+from connectors.base.bundle import Connectors
 from connectors.fakes import (
     InMemoryCalendar,
     InMemoryCRM,
@@ -22,7 +23,6 @@ from flows.chain import Chain
 from leadflow.config_in_force import Configured
 from leadflow.settings import RetrySettings
 from leadflow.store import Store
-from leadflow.wiring import Connectors
 from scoring.config import default_config
 
 # The default config, no capabilities: what a chain starts from when nobody saved a config.
