@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from connectors.base.retry_after import retry_after_s
 from connectors.gong.limiter import RateLimiter
 from leadflow.errors import PermanentError, QuotaExhaustedError, TransientError
 
@@ -95,7 +96,7 @@ class GongApi:
                                      connector=NAME, operation=operation) from None
             if response.status_code != 429:
                 return _decode(response, operation)
-            retry_after = _seconds(response.headers.get("Retry-After"))
+            retry_after = retry_after_s(response.headers)
             if waits >= self._max_waits:
                 raise TransientError("Gong rate limit (429): 3 calls/s, 10,000/day per company",
                                      connector=NAME, operation=operation,
@@ -133,13 +134,6 @@ def _errors(response: httpx.Response) -> str:
         return "; ".join(str(item) for item in response.json().get("errors", [])) or "-"
     except (ValueError, AttributeError):
         return response.text[:200]
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _z(moment: datetime) -> str:

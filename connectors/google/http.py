@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from connectors.base.retry_after import retry_after_s
 from connectors.google.auth import TokenSource
 from leadflow.errors import PermanentError, QuotaExhaustedError, TransientError
 
@@ -115,7 +116,7 @@ class GoogleHttp:
         """The TransientError to retry, or raises the permanent one."""
         status = response.status_code
         reason, message = error_reason(response)
-        retry_after = _retry_after(response)
+        retry_after = retry_after_s(response.headers)
         where = {"connector": self.connector, "operation": operation}
         if status == 429 or status >= 500 or (status == 403 and reason in RATE_REASONS):
             return TransientError(f"HTTP {status} {reason}: {message}",
@@ -137,9 +138,3 @@ class GoogleHttp:
                              reason=reason, **where)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

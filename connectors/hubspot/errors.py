@@ -8,6 +8,7 @@ from datetime import datetime
 import httpx
 from pydantic import ValidationError
 
+from connectors.base.retry_after import retry_after_s as wait_asked
 from connectors.hubspot.models import ErrorBody
 from leadflow.errors import ConnectorError, PermanentError, QuotaExhaustedError, TransientError
 
@@ -46,15 +47,12 @@ def error_body(response: httpx.Response) -> ErrorBody:
 
 
 def retry_after_s(response: httpx.Response) -> float | None:
-    """Retry-After (seconds) if sent, else the rate-limit window from HubSpot's headers."""
-    for header, scale in (
-        ("Retry-After", 1.0),
-        ("X-HubSpot-RateLimit-Interval-Milliseconds", 1e-3),
-    ):
-        raw = response.headers.get(header)
-        if raw and raw.strip().replace(".", "", 1).isdigit():
-            return float(raw) * scale
-    return None
+    """Retry-After if sent, else the rate-limit window from HubSpot's headers."""
+    asked = wait_asked(response.headers)
+    if asked is not None:
+        return asked
+    raw = response.headers.get("X-HubSpot-RateLimit-Interval-Milliseconds")
+    return float(raw) / 1000 if raw and raw.strip().isdigit() else None
 
 
 def error_for(

@@ -5,16 +5,15 @@ The SDK's own retries are off (max_retries=0): our loop retries, so every attemp
 
 from __future__ import annotations
 
-import email.utils
 import socket
 import threading
-import time
 from collections.abc import Callable
 
 import httpx2
 import openai
 from openai import OpenAI
 
+from connectors.base.retry_after import retry_after_s
 from leadflow.errors import (
     ConnectorError,
     PermanentError,
@@ -41,27 +40,6 @@ def build_client(settings: LLMSettings) -> OpenAI:
     )
     return OpenAI(base_url=settings.base_url, api_key=key, timeout=settings.timeout_s,
                   max_retries=0, http_client=openai.DefaultHttpx2Client(transport=transport))
-
-
-def retry_after_s(headers: object) -> float | None:
-    """Seconds the server asked us to wait: `retry-after-ms`, then `retry-after` (s or date)."""
-    get = getattr(headers, "get", None)
-    if get is None:
-        return None
-    millis = get("retry-after-ms")
-    try:
-        if millis is not None:
-            return max(float(millis) / 1000, 0.0)
-    except ValueError:
-        pass
-    value = get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
 
 
 def _permanent(message: str) -> PermanentError:

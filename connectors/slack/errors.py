@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from connectors.base.retry_after import retry_after_s
 from leadflow.errors import ConnectorError, PermanentError, TransientError
 
 NAME = "slack"
@@ -32,15 +33,6 @@ def _field(response: Any, key: str) -> Any:
         return None
 
 
-def _retry_after(response: Any) -> float | None:
-    headers = getattr(response, "headers", None) or {}
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            return float(raw) if str(raw).strip().isdigit() else None
-    return None
-
-
 def error_for(exc: SlackApiError, *, operation: str) -> ConnectorError:
     """The leadflow error for a failed Web API call."""
     response = exc.response
@@ -51,7 +43,7 @@ def error_for(exc: SlackApiError, *, operation: str) -> ConnectorError:
             f"Slack {code} (HTTP {status}); try again later",
             connector=NAME,
             operation=operation,
-            retry_after_s=_retry_after(response),
+            retry_after_s=retry_after_s(getattr(response, "headers", None)),
         )
     if code in _AUTH:
         fix = f"create a new bot token (xoxb-...) and set {TOKEN_SETTING}"

@@ -9,6 +9,8 @@ from typing import Any
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.state import RetryState
 
+from connectors.base.retry_after import retry_after_s
+
 
 class WaitingRateLimitHandler(RateLimitErrorRetryHandler):
     """Retries HTTP 429 after Retry-After; a wait above `max_wait_s` is left to the caller."""
@@ -35,9 +37,6 @@ class WaitingRateLimitHandler(RateLimitErrorRetryHandler):
 
 
 def _retry_after(response: Any) -> float:
-    for name, values in response.headers.items():
-        if name.lower() == "retry-after" and values:
-            raw = values[0] if isinstance(values, list) else values
-            if str(raw).strip().isdigit():
-                return float(raw)
-    return 1.0
+    # The SDK's own handler waits 1 s when the server does not say.
+    asked = retry_after_s(response.headers)
+    return 1.0 if asked is None else asked
