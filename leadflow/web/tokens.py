@@ -14,6 +14,7 @@ from leadflow.errors import InputError
 from leadflow.web.accounts import list_tokens, revoke_token
 from leadflow.web.deps import OPS, ServicesDep, Viewer, api_roles
 from leadflow.web.models import TokenOut
+from leadflow.web.params import PathId
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
 OpsApi = Annotated[Viewer, Depends(api_roles(*OPS))]
@@ -30,7 +31,7 @@ def api_tokens(svc: ServicesDep, viewer: OpsApi, user: str | None = None) -> lis
 
 
 @router.delete("/{token_id}", response_model=TokenOut)
-def api_revoke_token(svc: ServicesDep, viewer: OpsApi, token_id: int) -> TokenOut:
+def api_revoke_token(svc: ServicesDep, viewer: OpsApi, token_id: PathId) -> TokenOut:
     """Revoke a token for good; it answers 401 from the next request on. Idempotent."""
     try:
         with svc.store.session() as session:

@@ -142,3 +142,9 @@ def test_the_cli_adds_lists_and_revokes_tokens(cli: tuple[typer.Typer, Store]) -
     assert runner.invoke(app, ["users", "disable", "ann"]).exit_code == 0
     with store.session(write=False) as session:
         assert all(t.revoked_at is not None for t in list_tokens(session, "ann"))
+
+
+def test_revoking_a_token_id_out_of_range_is_a_422(client: TestClient, seeded: Seeded) -> None:
+    ops = _bearer(seeded.tokens["olga"])
+    for token_id in ("99999999999999999999", "0", "-1"):
+        assert client.delete(f"/api/tokens/{token_id}", headers=ops).status_code == 422
