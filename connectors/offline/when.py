@@ -16,24 +16,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from connectors.month_names import MONTH_NUMBER
 from connectors.offline.numbers import NUMBER_WORDS, parse_number_words, parse_numeral
 from scoring.bant import TimelineAnswer, TimelineKind
 
-_MONTH_NAMES = {
-    1: "january janeiro enero januar janner janvier gennaio",
-    2: "february fevereiro febrero februar fevrier febbraio",
-    3: "march marco marzo marz mars",
-    4: "april abril avril aprile",
-    5: "may maio mayo mai maggio",
-    6: "june junho junio juni juin giugno",
-    7: "july julho julio juli juillet luglio",
-    8: "august agosto aout",
-    9: "september setembro septiembre setiembre septembre settembre",
-    10: "october outubro octubre oktober octobre ottobre",
-    11: "november novembro noviembre novembre",
-    12: "december dezembro diciembre dezember decembre dicembre",
-}
-_MONTH_NUMBER = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
 _FI_MONTHS = (
     "tammi",
     "helmi",
@@ -48,7 +34,7 @@ _FI_MONTHS = (
     "marras",
     "joulu",
 )
-_MONTH = "(?P<month>" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\b"
+_MONTH = "(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\b"
 _UNIT_MONTHS = {
     "d": Decimal(1) / Decimal("30.44"),
     "w": Decimal(7) / Decimal("30.44"),
@@ -366,8 +352,8 @@ def fiscal_year_start(folded: str) -> int:
         loose = _FISCAL_NEAR_MONTH.search(folded)
         if loose is None or _FISCAL_END_WORDS.search(loose.group()):
             return 1
-        return _MONTH_NUMBER[loose["month"]]
-    month = _MONTH_NUMBER[match["month"]]
+        return MONTH_NUMBER[loose["month"]]
+    month = MONTH_NUMBER[match["month"]]
     ends = match["verb"].startswith(("end", "termin", "finisce", "chiude", "paatty"))
     return month % 12 + 1 if ends else month
 
@@ -390,7 +376,7 @@ def find_when(
 
     for pattern in _DATES:
         for m in pattern.finditer(folded):
-            month = int(m["mon"]) if "mon" in m.groupdict() else _MONTH_NUMBER[m["month"]]
+            month = int(m["mon"]) if "mon" in m.groupdict() else MONTH_NUMBER[m["month"]]
             try:
                 add(m, _by(date(int(m["year"]), month, int(m["day"])), stated_on), precision=4)
             except ValueError:
@@ -399,7 +385,7 @@ def find_when(
         name = m["month"] or m["month2"]
         day = 1 if m["word"] else int(m["day"] or m["day2"])
         try:
-            add(m, _next_end(_MONTH_NUMBER[name], None, stated_on, day=day), precision=4)
+            add(m, _next_end(MONTH_NUMBER[name], None, stated_on, day=day), precision=4)
         except ValueError:
             continue
     for m in _QUARTER.finditer(folded):
@@ -414,7 +400,7 @@ def find_when(
         add(m, _next_end(month, m["year"], stated_on), precision=3)
     for m in _FISCAL_START.finditer(folded):
         named = _MONTH_AFTER.match(folded, m.end())  # "the next financial year, April"
-        start = _MONTH_NUMBER[named["month"]] if named else fiscal_start
+        start = MONTH_NUMBER[named["month"]] if named else fiscal_start
         add(m, _next_end(start, None, stated_on, day=1), precision=3)
     for m in _AFTER_SUMMER.finditer(folded):
         add(m, _next_end(9, None, stated_on, day=15), precision=3)
@@ -424,7 +410,7 @@ def find_when(
             m["month"] == "marco" and word[0].isupper()  # "Marco" is a name; "março" a month
         ):
             continue
-        month = _MONTH_NUMBER[m["month"]]
+        month = MONTH_NUMBER[m["month"]]
         before = folded[max(0, m.start() - 50) : m.end("prep")]
         day = 15 if _MID_MONTH.search(folded[: m.start("month")]) else None
         ends = m["prep"].startswith(("end", "fin", "ende", "fine", "fim"))

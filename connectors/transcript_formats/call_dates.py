@@ -10,21 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# Month by the first three letters of its name in English, German, Portuguese and Spanish.
-_MONTHS = {
-    **dict.fromkeys(("jan", "ene", "jän"), 1),
-    **dict.fromkeys(("feb", "fev"), 2),
-    **dict.fromkeys(("mar", "mär", "mrz"), 3),
-    **dict.fromkeys(("apr", "abr"), 4),
-    **dict.fromkeys(("may", "mai"), 5),
-    "jun": 6,
-    "jul": 7,
-    **dict.fromkeys(("aug", "ago"), 8),
-    **dict.fromkeys(("sep", "set"), 9),
-    **dict.fromkeys(("oct", "okt", "out"), 10),
-    "nov": 11,
-    **dict.fromkeys(("dec", "dez", "dic"), 12),
-}
+from connectors.month_names import month_number
+
 _YMD = re.compile(r"\b(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d)")
 _DMY_DOTTED = re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")
 _DAY_MONTH = re.compile(
@@ -36,10 +23,6 @@ _MONTH_DAY = re.compile(
 )
 
 EXAMPLES = "2026-02-10, 10.02.2026, 10 Feb 2026 or February 10, 2026"
-
-
-def _month(word: str) -> int | None:
-    return _MONTHS.get(word.casefold()[:3])
 
 
 def _valid(year: str, month: int | str | None, day: str) -> date | None:
@@ -59,7 +42,7 @@ def parse_call_date(value: str) -> date | None:
             return _valid(match["y"], match["m"], match["d"])
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         for match in pattern.finditer(value):
-            found = _valid(match["y"], _month(match["month"]), match["d"])
+            found = _valid(match["y"], month_number(match["month"]), match["d"])
             if found is not None:
                 return found
     return None
