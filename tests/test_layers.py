@@ -91,10 +91,6 @@ def upward_imports() -> set[tuple[str, str]]:
     return found
 
 
-def test_every_module_is_in_a_layer() -> None:
-    assert all(layer_of(module) for module in modules())
-
-
 def test_imports_run_down_the_layers() -> None:
     found = upward_imports()
     new = sorted(found - KNOWN_UPWARD.keys())

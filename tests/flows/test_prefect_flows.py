@@ -77,15 +77,22 @@ def test_qualify_then_collect_runs_every_step_as_a_named_task(
     assert len(world.notifier.sent) == 2
 
 
-def test_a_spec_file_runs_as_a_flow_over_the_scored_leads(
-    prefect_server: str, world: World, tmp_path: Path
-) -> None:
-    received = receive(world.store, "google_forms", submission(5))
-    world.transcripts.add(TRANSCRIPT, lead_email="lead5@example.com")
+def _scored_through_prefect(world: World, index: int) -> int:
+    """One lead qualified, then (calls over) scored, by the two flows: its id."""
+    received = receive(world.store, "google_forms", submission(index))
+    assert received.lead_id is not None
+    world.transcripts.add(TRANSCRIPT, lead_email=f"lead{index}@example.com")
     world.extractor.queue(strong_extraction())
     asyncio.run(qualify_leads([received.lead_id], world.chain))
     world.clock.now += timedelta(days=5)
     asyncio.run(collect_transcripts(world.chain))
+    return received.lead_id
+
+
+def test_a_spec_file_runs_as_a_flow_over_the_scored_leads(
+    prefect_server: str, world: World, tmp_path: Path
+) -> None:
+    _scored_through_prefect(world, 5)
     spec = tmp_path / "hot.yaml"
     spec.write_text("name: hot-list\ntrigger: {kind: schedule, every_minutes: 60}\nsteps:\n"
                     "  - {name: current, action: score.latest}\n"
@@ -105,16 +112,11 @@ def test_a_config_change_is_rescored_as_a_prefect_flow_run(
     from leadflow.config_change import rescore_in_force, save_change
     from scoring.config import default_config
 
-    received = receive(world.store, "google_forms", submission(6))
-    world.transcripts.add(TRANSCRIPT, lead_email="lead6@example.com")
-    world.extractor.queue(strong_extraction())
-    asyncio.run(qualify_leads([received.lead_id], world.chain))
-    world.clock.now += timedelta(days=5)
-    asyncio.run(collect_transcripts(world.chain))
+    lead_id = _scored_through_prefect(world, 6)
     data = default_config().model_dump(mode="json")
     data["tiers"]["timeline"][0]["max_months"] = 1  # 2 months: 20 -> 10 points
     save_change(world.chain, data, actor="ops", reason="sooner is better")
     summary = asyncio.run(rescore_in_force(world.chain, actor="ops", prefect=True))
     assert (summary.changed, summary.written) == (1, 1)
     with world.store.session(write=False) as session:
-        assert get_lead(session, received.lead_id).score_total == 90  # type: ignore[union-attr]
+        assert get_lead(session, lead_id).score_total == 90  # type: ignore[union-attr]
