@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from leadflow.errors import InputError
 from leadflow.intake_limits import (
@@ -63,6 +63,15 @@ class RawSubmission(BaseModel):
     submitted_at: datetime
     respondent_email: str | None = None
     answers: list[FormAnswer]
+
+    @field_validator("source", "response_id")
+    @classmethod
+    def _storable(cls, value: str, info: ValidationInfo) -> str:
+        # Stored as the submission's key: held to the same rule as every answer's text.
+        problem = text_error(info.field_name or "value", value)
+        if problem:
+            raise ValueError(problem.split(": ", 1)[-1])
+        return value
 
 
 class LeadForm(BaseModel):
@@ -118,7 +127,7 @@ def _malformed(errors: list[str]) -> InputError:
 
 def _pydantic_error(error: Any) -> str:
     location = ".".join(str(part) for part in error["loc"]) or "body"
-    return f"{location}: {error['msg']}"
+    return f"{location}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def _answer_text(value: str | list[Any] | None) -> str | None:

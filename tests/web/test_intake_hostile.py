@@ -80,6 +80,8 @@ REFUSED = {
     "a language of 21 characters": (form(74, Language="l" * 21), "language"),
     "a response id of 256 characters": (with_field(75, response_id="r" * 256), "response_id"),
     "a NUL in the name": (form(76, Name="Ann\x00Lee"), "name"),
+    "a NUL as the response id": (with_field(79, response_id="\x00"), "response_id"),
+    "a control character in the source": (with_field(80, source="google\x01forms"), "source"),
     "a lone surrogate in the company": (form(77, Company="\ud800"), "company"),
     "21 proposed times": (form(78, Preferred_meeting_time=[
         f"2030-03-05 {hour:02d}:00" for hour in range(21)]), "proposed_times"),
